@@ -1,0 +1,19 @@
+SHELL := /bin/bash
+SWIFT ?= swift
+APT_PACKAGES := libetpan-dev libxml2-dev pkg-config
+
+.PHONY: deps build test bench-parse
+
+# Installs the Debian packages the build and tests need, only when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) test

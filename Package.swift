@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "notegate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "notegate", targets: ["notegate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, imported as-is. libetpan's pkg-config file carries flags SwiftPM rejects,
+        // so its module map links it directly.
+        .systemLibrary(name: "CEtPan", path: "Sources/CEtPan"),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+
+        .target(name: "MailParsing", dependencies: ["CEtPan"], swiftSettings: strictSwift),
+        .target(name: "HTMLText", dependencies: ["CLibXML2"], swiftSettings: strictSwift),
+        .target(name: "NoteExtraction", dependencies: ["MailParsing", "HTMLText"], swiftSettings: strictSwift),
+
+        .executableTarget(
+            name: "notegate",
+            dependencies: [
+                "MailParsing", "NoteExtraction",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], swiftSettings: strictSwift),
+        .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"], swiftSettings: strictSwift),
+        .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing"],
+                    swiftSettings: strictSwift),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Converts HTML mail bodies to readable text.
+public enum HTMLText {}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Notegate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notegate",
+        abstract: "Turns email into internal notes on LeadSquared Service CRM tickets.",
+        subcommands: [
+            ExplainCommand.self,
+        ]
+    )
+}
