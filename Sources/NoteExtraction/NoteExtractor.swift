@@ -1,12 +1,116 @@
 import MailParsing
 
-/// Turns a message into a `NoteDecision`. Pure: no I/O, safe to call from any thread.
+/// Turns a message into a `NoteDecision`: which ticket, what note text, or why not.
+/// Pure: no I/O, safe to call from any thread.
 public struct NoteExtractor: Sendable {
-    public init() {}
+    /// How notes are found and written.
+    public struct Configuration: Sendable {
+        /// Finds the ticket tag in the subject. Default: `[#143]`.
+        public var ticketPattern: TicketPattern
+        /// The largest note, in UTF-8 bytes, before its text is truncated with a marker. Default: 64 KiB.
+        public var maximumNoteBytes: Int
+
+        public init(ticketPattern: TicketPattern = .standard, maximumNoteBytes: Int = 64 * 1024) {
+            self.ticketPattern = ticketPattern
+            self.maximumNoteBytes = maximumNoteBytes
+        }
+    }
+
+    public var configuration: Configuration
+    private let parser = MessageParser()
+    private let trimmer = QuoteTrimmer()
+
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+    }
 
     /// Decides what to do with raw RFC 5322 bytes. Never throws: bytes that cannot be parsed
     /// become a `malformed` skip that says what is wrong.
     public func decide(rawMessage: [UInt8]) -> NoteDecision {
-        NoteDecision(action: .skip(.noText, detail: "not implemented yet"), ticketID: nil, messageID: nil, text: nil)
+        do {
+            return decide(try parser.parse(rawMessage))
+        } catch {
+            return NoteDecision(action: .skip(.malformed, detail: error.description),
+                                ticketID: nil, messageID: nil, text: nil)
+        }
+    }
+
+    public func decide(_ message: ParsedMessage) -> NoteDecision {
+        let tickets = Set(configuration.ticketPattern.ticketIDs(in: message.subject ?? ""))
+        let ticketID = tickets.count == 1 ? tickets.first : nil
+        let content = MessageContent(message)
+        let text = noteText(content)
+
+        func skip(_ reason: SkipReason, _ detail: String?) -> NoteDecision {
+            NoteDecision(action: .skip(reason, detail: detail), ticketID: ticketID,
+                         messageID: message.messageID, text: text)
+        }
+
+        if let automated = AutomatedMail.skipReason(for: message) {
+            return skip(automated, nil)
+        }
+        if tickets.count > 1 {
+            let numbers = tickets.sorted().map { "#\($0)" }.joined(separator: ", ")
+            return skip(.ambiguousTicket, "the subject names more than one ticket: \(numbers)")
+        }
+        guard let ticketID else {
+            return skip(.noTicket, "no ticket tag like [#143] in the subject")
+        }
+        let attachments = allAttachments(content)
+        guard text != nil || !attachments.isEmpty else {
+            return skip(.noText, "the message has no text and no attachments")
+        }
+        let note = NoteComposer(maximumBytes: configuration.maximumNoteBytes)
+            .compose(message: message, text: text, attachments: attachments)
+        return NoteDecision(action: .post(ticketID: ticketID, note: note), ticketID: ticketID,
+                            messageID: message.messageID, text: text)
+    }
+
+    /// The sender's own words (quotes and signature trimmed, unless that leaves nothing),
+    /// followed by every forwarded message; nil when there is no text at all.
+    private func noteText(_ content: MessageContent) -> String? {
+        var blocks: [String] = []
+        let body = content.bodyText.trimmingBlankLines()
+        let trimmed = trimmer.trim(body).trimmingBlankLines()
+        let own = trimmed.isEmpty ? body : trimmed
+        if !own.isEmpty { blocks.append(own) }
+        for embedded in content.forwarded {
+            blocks.append(forwardedBlock(embedded))
+        }
+        return blocks.isEmpty ? nil : blocks.joined(separator: "\n\n")
+    }
+
+    private func forwardedBlock(_ message: ParsedMessage) -> String {
+        var lines = ["---------- Forwarded message ----------"]
+        if let from = message.from.first { lines.append("From: \(from)") }
+        if let date = message.date { lines.append("Date: \(date)") }
+        if let subject = message.subject { lines.append("Subject: \(subject)") }
+        if !message.to.isEmpty { lines.append("To: " + message.to.map(\.description).joined(separator: ", ")) }
+        let text = noteText(MessageContent(message))
+        return lines.joined(separator: "\n") + (text.map { "\n\n" + $0 } ?? "")
+    }
+
+    private func allAttachments(_ content: MessageContent) -> [Attachment] {
+        content.attachments + content.forwarded.flatMap { allAttachments(MessageContent($0)) }
+    }
+}
+
+extension String {
+    /// Without leading and trailing blank lines and trailing whitespace; inner text untouched.
+    func trimmingBlankLines() -> String {
+        var lines = split(separator: "\n", omittingEmptySubsequences: false)
+        while let first = lines.first, first.allSatisfy(\.isWhitespace) { lines.removeFirst() }
+        while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
+        guard !lines.isEmpty else { return "" }
+        lines[lines.count - 1] = lines[lines.count - 1].trimmingTrailingWhitespace()
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Substring {
+    func trimmingTrailingWhitespace() -> Substring {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)].isWhitespace { end = index(before: end) }
+        return self[..<end]
     }
 }

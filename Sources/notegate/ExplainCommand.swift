@@ -1,13 +1,115 @@
 import ArgumentParser
+import Foundation
+import NoteExtraction
 
 struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Show which ticket each .eml file would be posted to, and the exact note, or why it would be skipped."
+        abstract: "Show which ticket each message would be posted to and the exact note, or why it would be skipped.",
+        discussion: """
+            Reads .eml files and prints notegate's decision for each, without connecting anywhere.
+            With --json, prints exactly one JSON object per line:
+            {"file", "messageId", "action": "post"|"skip", "ticketId", "reason", "note", "text"}.
+            A file that cannot be read is reported on stderr; the others are still explained,
+            and the exit status is 1.
+            """
     )
+
+    @Flag(name: .long, help: "One JSON object per file and line.")
+    var json = false
+
+    @Option(name: .long, help: "The ticket tag pattern: a regular expression with one capture group.")
+    var ticketPattern: String = TicketPattern.defaultPattern
+
+    @Option(name: .long, help: "The largest note in bytes before its text is truncated.")
+    var maxNoteBytes: Int = 64 * 1024
 
     @Argument(help: "Message files (.eml).")
     var files: [String]
 
-    func run() async throws {}
+    func run() async throws {
+        let pattern: TicketPattern
+        do {
+            pattern = try TicketPattern(ticketPattern)
+        } catch {
+            throw ValidationError("--ticket-pattern: \(error)")
+        }
+        let extractor = NoteExtractor(configuration: .init(ticketPattern: pattern, maximumNoteBytes: maxNoteBytes))
+        var unreadable = 0
+        for file in files {
+            let bytes: [UInt8]
+            do {
+                bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file)))
+            } catch {
+                unreadable += 1
+                FileHandle.standardError.write(Data("notegate: cannot read \(file): \(error.localizedDescription)\n".utf8))
+                continue
+            }
+            let decision = extractor.decide(rawMessage: bytes)
+            print(json ? ExplanationJSON.line(file: file, decision: decision) : Self.summary(file, decision))
+        }
+        if unreadable > 0 { throw ExitCode(1) }
+    }
+
+    static func summary(_ file: String, _ decision: NoteDecision) -> String {
+        var lines = ["== \(file)"]
+        lines.append("   Message-ID: \(decision.messageID.map { "<\($0)>" } ?? "(none)")")
+        switch decision.action {
+        case .post(let ticketID, let note):
+            lines.append("   Decision:   post to ticket #\(ticketID)")
+            lines.append("   Note (\(note.utf8.count) bytes):")
+            lines += note.split(separator: "\n", omittingEmptySubsequences: false).map { "   | \($0)" }
+        case .skip(let reason, let detail):
+            let ticket = decision.ticketID.map { " (ticket #\($0))" } ?? ""
+            lines.append("   Decision:   skip: \(reason.rawValue)\(ticket)\(detail.map { " — \($0)" } ?? "")")
+            if let text = decision.text {
+                lines.append("   Text understood:")
+                lines += text.split(separator: "\n", omittingEmptySubsequences: false).map { "   | \($0)" }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The `--json` line for one file: keys in the documented order, absent values as explicit nulls.
+enum ExplanationJSON {
+    static func line(file: String, decision: NoteDecision) -> String {
+        var note: String?
+        var reason: String?
+        switch decision.action {
+        case .post(_, let text): note = text
+        case .skip(let skipReason, _): reason = skipReason.rawValue
+        }
+        let fields: [(String, String)] = [
+            ("file", quoted(file)),
+            ("messageId", quoted(decision.messageID)),
+            ("action", quoted(note == nil ? "skip" : "post")),
+            ("ticketId", decision.ticketID.map(String.init) ?? "null"),
+            ("reason", quoted(reason)),
+            ("note", quoted(note)),
+            ("text", quoted(decision.text)),
+        ]
+        return "{" + fields.map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+    }
+
+    /// A JSON string literal (RFC 8259 escaping), or `null`.
+    static func quoted(_ value: String?) -> String {
+        guard let value else { return "null" }
+        var out = "\""
+        out.reserveCapacity(value.utf8.count + 2)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 }

@@ -1,0 +1,113 @@
+/// One header field as it appeared in the message: its name and its unfolded, still-encoded value.
+public struct HeaderField: Sendable, Equatable {
+    public var name: String
+    /// The value with folding removed, as raw bytes (it may hold 8-bit or RFC 2047 encoded text).
+    public var rawValue: [UInt8]
+
+    public init(name: String, rawValue: [UInt8]) {
+        self.name = name
+        self.rawValue = rawValue
+    }
+
+    /// The value decoded for display: RFC 2047 encoded words and raw 8-bit bytes become UTF-8.
+    public var decodedValue: String { EncodedWords.decode(rawValue) }
+}
+
+/// The header fields of a message or MIME part, in order.
+public struct HeaderFields: Sendable, Equatable {
+    public var fields: [HeaderField]
+
+    public init(_ fields: [HeaderField] = []) { self.fields = fields }
+
+    /// The first field with this name (case-insensitive).
+    public subscript(name: String) -> HeaderField? {
+        fields.first { $0.name.caseInsensitiveEquals(name) }
+    }
+
+    /// Every field with this name (case-insensitive), in order.
+    public func all(_ name: String) -> [HeaderField] {
+        fields.filter { $0.name.caseInsensitiveEquals(name) }
+    }
+
+    /// The first value with this name, decoded and trimmed.
+    public func value(_ name: String) -> String? {
+        self[name].map { $0.decodedValue.trimmingWhitespace() }
+    }
+
+    public var isEmpty: Bool { fields.isEmpty }
+}
+
+extension HeaderFields {
+    /// Splits a header block (everything before the first empty line) into unfolded fields.
+    /// Returns nil when the bytes do not start with a header field at all.
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> HeaderFields? {
+        var fields: [HeaderField] = []
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lineEnd = bytes.endOfLine(from: index)
+            let contentEnd = bytes.trimmingLineBreak(start: index, end: lineEnd)
+            if contentEnd == index { break } // the empty line ending the header
+            let first = bytes[index]
+            if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+                // A continuation line: unfold into the previous field.
+                if !fields.isEmpty {
+                    fields[fields.count - 1].rawValue.append(contentsOf: bytes[index..<contentEnd])
+                }
+            } else if let colon = bytes[index..<contentEnd].firstIndex(of: UInt8(ascii: ":")),
+                      colon > index, bytes[index..<colon].allSatisfy(\.isHeaderNameByte) {
+                let name = String(decoding: bytes[index..<colon], as: UTF8.self)
+                var valueStart = colon + 1
+                while valueStart < contentEnd, bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t") {
+                    valueStart += 1
+                }
+                fields.append(HeaderField(name: name, rawValue: Array(bytes[valueStart..<contentEnd])))
+            } else if fields.isEmpty {
+                return nil
+            }
+            // Other junk lines inside a header are ignored, as mail clients do.
+            index = lineEnd
+        }
+        return fields.isEmpty ? nil : HeaderFields(fields)
+    }
+}
+
+extension UInt8 {
+    /// Printable US-ASCII except colon (RFC 5322 ftext).
+    var isHeaderNameByte: Bool { self >= 33 && self <= 126 && self != UInt8(ascii: ":") }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The index just past the next LF (or the end).
+    func endOfLine(from start: Int) -> Int {
+        var index = start
+        while index < count {
+            if self[index] == UInt8(ascii: "\n") { return index + 1 }
+            index += 1
+        }
+        return count
+    }
+
+    /// The end of a line's content, without its CR/LF.
+    func trimmingLineBreak(start: Int, end: Int) -> Int {
+        var contentEnd = end
+        while contentEnd > start, self[contentEnd - 1] == UInt8(ascii: "\n") || self[contentEnd - 1] == UInt8(ascii: "\r") {
+            contentEnd -= 1
+        }
+        return contentEnd
+    }
+}
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+    }
+
+    /// The string without leading and trailing spaces, tabs and line breaks.
+    public func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,228 @@
+import CEtPan
+
+/// Why bytes could not be read as a message at all.
+public struct MessageParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) { self.description = description }
+
+    static let empty = MessageParseError("the message is empty (0 bytes)")
+    static let noHeader = MessageParseError(
+        "the data does not start with RFC 5322 header fields (not an email message; binary file?)")
+    static func mime(code: Int32) -> MessageParseError {
+        MessageParseError("libetpan could not parse the MIME structure (error \(code))")
+    }
+    static func tooDeep(limit: Int) -> MessageParseError {
+        MessageParseError("MIME parts are nested more than \(limit) levels deep")
+    }
+}
+
+/// Parses RFC 5322 / MIME bytes into a `ParsedMessage` with libetpan. Text parts are decoded
+/// (transfer encoding now; charset when their `text` is read); other parts keep only their size.
+public struct MessageParser: Sendable {
+    /// How deep multiparts and embedded messages may nest before the message is refused.
+    public var maximumDepth: Int
+
+    public init(maximumDepth: Int = 32) {
+        self.maximumDepth = maximumDepth
+    }
+
+    public func parse(_ bytes: [UInt8]) throws(MessageParseError) -> ParsedMessage {
+        guard !bytes.isEmpty else { throw .empty }
+        let result: Result<ParsedMessage, MessageParseError> = bytes.withUnsafeBytes { raw in
+            guard let headers = HeaderFields.parse(raw) else { return .failure(.noHeader) }
+            // libetpan's parser recurses once per nesting level; refuse absurd depths before it runs.
+            if let depth = MultipartDepth.estimate(raw), depth > maximumDepth {
+                return .failure(.tooDeep(limit: maximumDepth))
+            }
+            var index = 0
+            var root: UnsafeMutablePointer<mailmime>?
+            let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+            let code = mailmime_parse(base, raw.count, &index, &root)
+            guard code == Int32(MAILIMF_NO_ERROR), let root else { return .failure(.mime(code: code)) }
+            defer { mailmime_free(root) }
+            return Result { () throws(MessageParseError) in
+                var converter = MIMEConverter(maximumDepth: maximumDepth)
+                return try converter.message(root, headers: headers, depth: 0)
+            }
+        }
+        return try result.get()
+    }
+}
+
+/// The border with libetpan: walks its `mailmime` tree and copies what notegate needs into Swift values.
+struct MIMEConverter {
+    let maximumDepth: Int
+
+    mutating func message(_ node: UnsafeMutablePointer<mailmime>, headers: HeaderFields,
+                          depth: Int) throws(MessageParseError) -> ParsedMessage {
+        let body: MIMEPart
+        if let inner = node.pointee.mm_data.mm_message.mm_msg_mime {
+            body = try part(inner, depth: depth + 1)
+        } else {
+            body = MIMEPart(contentType: .textPlain, disposition: nil, filename: nil,
+                            content: .text(TextBody(bytes: [], charset: nil)), size: 0)
+        }
+        return ParsedMessage(headers: headers, body: body)
+    }
+
+    mutating func part(_ node: UnsafeMutablePointer<mailmime>, depth: Int) throws(MessageParseError) -> MIMEPart {
+        guard depth <= maximumDepth else { throw .tooDeep(limit: maximumDepth) }
+        var single = mailmime_single_fields()
+        mailmime_single_fields_init(&single, node.pointee.mm_mime_fields, node.pointee.mm_content_type)
+        let parameters = MIMEParameters(node.pointee.mm_content_type, disposition: single.fld_disposition)
+        let contentType = Self.contentType(node.pointee.mm_content_type, parameters: parameters.contentType)
+        let disposition = Self.disposition(single.fld_disposition)
+        let filename = parameters.disposition["filename"] ?? parameters.contentType["name"]
+        let bodyBytes = Self.bytes(of: node.pointee.mm_body)
+
+        switch Int(node.pointee.mm_type) {
+        case MAILMIME_MULTIPLE:
+            var children: [MIMEPart] = []
+            for child in EtPanList<mailmime>(node.pointee.mm_data.mm_multipart.mm_mp_list) {
+                children.append(try part(child, depth: depth + 1))
+            }
+            return MIMEPart(contentType: contentType, disposition: disposition, filename: filename,
+                            content: .multipart(children), size: bodyBytes?.count ?? 0)
+
+        case MAILMIME_MESSAGE:
+            if let bodyBytes, let headers = HeaderFields.parse(bodyBytes) {
+                let embedded = try message(node, headers: headers, depth: depth)
+                return MIMEPart(contentType: contentType, disposition: disposition, filename: filename,
+                                content: .message(embedded), size: bodyBytes.count)
+            }
+            return opaquePart(node, contentType, disposition, filename, bodyBytes, parameters)
+
+        default:
+            let isBodyText = contentType.type == "text"
+                && (contentType.subtype == "plain" || contentType.subtype == "html")
+                && disposition != .attachment
+            guard isBodyText, let data = node.pointee.mm_body, let bodyBytes else {
+                return opaquePart(node, contentType, disposition, filename, bodyBytes, parameters)
+            }
+            let decoded = Self.decodeTransferEncoding(bodyBytes, encoding: Int(data.pointee.dt_encoding))
+            let flowed = contentType.parameters["format"]?.lowercased() == "flowed"
+            let text = TextBody(bytes: decoded, charset: contentType.charset, isFlowed: flowed,
+                                deletesSpace: flowed && contentType.parameters["delsp"]?.lowercased() == "yes")
+            return MIMEPart(contentType: contentType, disposition: disposition, filename: filename,
+                            content: .text(text), size: decoded.count)
+        }
+    }
+
+    private func opaquePart(_ node: UnsafeMutablePointer<mailmime>, _ contentType: ContentType,
+                            _ disposition: Disposition?, _ filename: String?,
+                            _ bodyBytes: UnsafeRawBufferPointer?, _ parameters: MIMEParameters) -> MIMEPart {
+        let encoding = node.pointee.mm_body.map { Int($0.pointee.dt_encoding) } ?? MAILMIME_MECHANISM_8BIT
+        let encodedSize = bodyBytes.map { DecodedSize.estimate($0, encoding: encoding) } ?? 0
+        if encodedSize == 0, let omitted = Self.omittedSize(node, parameters: parameters) {
+            return MIMEPart(contentType: contentType, disposition: disposition, filename: filename,
+                            content: .opaque, size: omitted, isOmitted: true)
+        }
+        return MIMEPart(contentType: contentType, disposition: disposition, filename: filename,
+                        content: .opaque, size: encodedSize)
+    }
+
+    /// The size the IMAP source recorded for a part it did not download: `X-Notegate-Omitted-Size`
+    /// in the part header, or the RFC 2183 `size` parameter of Content-Disposition.
+    private static func omittedSize(_ node: UnsafeMutablePointer<mailmime>, parameters: MIMEParameters) -> Int? {
+        if let start = node.pointee.mm_mime_start, node.pointee.mm_length > 0,
+           let headers = HeaderFields.parse(UnsafeRawBufferPointer(start: start, count: node.pointee.mm_length)),
+           let value = headers.value("X-Notegate-Omitted-Size"), let size = Int(value) {
+            return size
+        }
+        return parameters.disposition["size"].flatMap { Int($0) }
+    }
+
+    private static func bytes(of data: UnsafeMutablePointer<mailmime_data>?) -> UnsafeRawBufferPointer? {
+        guard let data, Int(data.pointee.dt_type) == MAILMIME_DATA_TEXT,
+              let start = data.pointee.dt_data.dt_text.dt_data else { return nil }
+        return UnsafeRawBufferPointer(start: start, count: data.pointee.dt_data.dt_text.dt_length)
+    }
+
+    private static func decodeTransferEncoding(_ body: UnsafeRawBufferPointer, encoding: Int) -> [UInt8] {
+        guard encoding == MAILMIME_MECHANISM_BASE64 || encoding == MAILMIME_MECHANISM_QUOTED_PRINTABLE,
+              let base = body.baseAddress else { return Array(body) }
+        var index = 0
+        var result: UnsafeMutablePointer<CChar>?
+        var length = 0
+        let code = mailmime_part_parse(base.assumingMemoryBound(to: CChar.self), body.count, &index,
+                                       Int32(encoding), &result, &length)
+        guard code == Int32(MAILIMF_NO_ERROR), let result else { return Array(body) }
+        defer { mmap_string_unref(result) }
+        return Array(UnsafeRawBufferPointer(start: result, count: length))
+    }
+
+    private static func contentType(_ content: UnsafeMutablePointer<mailmime_content>?,
+                                    parameters: [String: String]) -> ContentType {
+        guard let content, let type = content.pointee.ct_type else {
+            return ContentType(type: "text", subtype: "plain", parameters: parameters)
+        }
+        let subtype = content.pointee.ct_subtype.map { String(cString: $0) } ?? "plain"
+        let name: String
+        switch Int(type.pointee.tp_type) {
+        case MAILMIME_TYPE_DISCRETE_TYPE:
+            let discrete = type.pointee.tp_data.tp_discrete_type!.pointee
+            switch Int(discrete.dt_type) {
+            case MAILMIME_DISCRETE_TYPE_TEXT: name = "text"
+            case MAILMIME_DISCRETE_TYPE_IMAGE: name = "image"
+            case MAILMIME_DISCRETE_TYPE_AUDIO: name = "audio"
+            case MAILMIME_DISCRETE_TYPE_VIDEO: name = "video"
+            case MAILMIME_DISCRETE_TYPE_APPLICATION: name = "application"
+            default: name = discrete.dt_extension.map { String(cString: $0) } ?? "application"
+            }
+        case MAILMIME_TYPE_COMPOSITE_TYPE:
+            let composite = type.pointee.tp_data.tp_composite_type!.pointee
+            switch Int(composite.ct_type) {
+            case MAILMIME_COMPOSITE_TYPE_MESSAGE: name = "message"
+            case MAILMIME_COMPOSITE_TYPE_MULTIPART: name = "multipart"
+            default: name = composite.ct_token.map { String(cString: $0) } ?? "multipart"
+            }
+        default:
+            name = "application"
+        }
+        return ContentType(type: name, subtype: subtype, parameters: parameters)
+    }
+
+    private static func disposition(_ disposition: UnsafeMutablePointer<mailmime_disposition>?) -> Disposition? {
+        guard let type = disposition?.pointee.dsp_type else { return nil }
+        switch Int(type.pointee.dsp_type) {
+        case MAILMIME_DISPOSITION_TYPE_INLINE: return .inline
+        case MAILMIME_DISPOSITION_TYPE_ATTACHMENT: return .attachment
+        default: return .other(type.pointee.dsp_extension.map { String(cString: $0).lowercased() } ?? "")
+        }
+    }
+}
+
+/// A Swift sequence over a libetpan `clist` whose elements are pointers to `Element`.
+struct EtPanList<Element>: Sequence, IteratorProtocol {
+    private var cursor: UnsafeMutablePointer<clistcell>?
+
+    init(_ list: UnsafeMutablePointer<clist>?) {
+        cursor = cetpan_clist_begin(list)
+    }
+
+    mutating func next() -> UnsafeMutablePointer<Element>? {
+        while let cell = cursor {
+            cursor = cetpan_clist_next(cell)
+            if let content = cetpan_clist_content(cell) { return content.assumingMemoryBound(to: Element.self) }
+        }
+        return nil
+    }
+}
+
+/// How big a body is once decoded, without decoding it.
+enum DecodedSize {
+    static func estimate(_ body: UnsafeRawBufferPointer, encoding: Int) -> Int {
+        guard encoding == MAILMIME_MECHANISM_BASE64 else { return body.count }
+        var symbols = 0
+        var padding = 0
+        for byte in body {
+            switch byte {
+            case UInt8(ascii: "="): padding += 1
+            case UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t"): continue
+            default: symbols += 1
+            }
+        }
+        return max(0, (symbols + padding) / 4 * 3 - padding)
+    }
+}

@@ -1,0 +1,77 @@
+/// Finds ticket tags such as `[#143]` in a subject. The pattern is a regular expression with one
+/// capture group holding the ticket number; the default matches `[#143]` and `[#0143]`.
+///
+/// `@unchecked Sendable`: the compiled `Regex` is an immutable value that is only read; it is not
+/// declared Sendable because its output type is an existential.
+public struct TicketPattern: @unchecked Sendable {
+    /// The largest ticket number the API accepts (a 32-bit signed integer).
+    public static let largestTicketID = Int(Int32.max)
+    public static let defaultPattern = #"\[#([0-9]+)\]"#
+    public static let standard = try! TicketPattern(defaultPattern)
+
+    public let pattern: String
+    private let regex: Regex<AnyRegexOutput>
+
+    /// Fails when `pattern` is not a valid regular expression or does not have exactly one capture group.
+    public init(_ pattern: String) throws(TicketPatternError) {
+        let regex: Regex<AnyRegexOutput>
+        do {
+            regex = try Regex(pattern)
+        } catch {
+            throw TicketPatternError(pattern: pattern, problem: "is not a valid regular expression (\(error))")
+        }
+        // AnyRegexOutput counts the whole match as element 0.
+        let groups = (try? regex.wholeMatch(in: ""))?.output.count ?? Self.countGroups(pattern)
+        guard groups == 1 else {
+            throw TicketPatternError(pattern: pattern, problem: "must have exactly one capture group, found \(groups)")
+        }
+        self.pattern = pattern
+        self.regex = regex
+    }
+
+    /// Every ticket number tagged in `subject`, in order, with duplicates. Numbers that are zero,
+    /// not numeric or too large for the API are not tags.
+    public func ticketIDs(in subject: String) -> [Int] {
+        guard subject.contains(where: \.isASCIIDigit) else { return [] }
+        return subject.matches(of: regex).compactMap { match -> Int? in
+            guard match.output.count > 1, let captured = match.output[1].substring,
+                  captured.allSatisfy(\.isASCIIDigit) else { return nil }
+            let digits = captured.drop { $0 == "0" }
+            guard !digits.isEmpty, digits.count <= 10, let number = Int(digits),
+                  number <= Self.largestTicketID else { return nil }
+            return number
+        }
+    }
+
+    /// Counts capture groups syntactically, for patterns that cannot match the empty string.
+    private static func countGroups(_ pattern: String) -> Int {
+        var count = 0
+        var escaped = false
+        var inClass = false
+        var previous: Character = " "
+        for character in pattern {
+            defer { previous = character }
+            if escaped { escaped = false; continue }
+            switch character {
+            case "\\": escaped = true
+            case "[": inClass = true
+            case "]": inClass = false
+            case "(" where !inClass: count += 1
+            case "?" where previous == "(" && !inClass: count -= 1 // (?:...), lookarounds
+            default: break
+            }
+        }
+        return count
+    }
+}
+
+/// A configured ticket pattern that cannot be used, with the reason.
+public struct TicketPatternError: Error, Sendable, CustomStringConvertible {
+    public let pattern: String
+    public let problem: String
+    public var description: String { "ticket pattern \(pattern) \(problem)" }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
