@@ -29,7 +29,9 @@ public struct MessageParser: Sendable {
 
     public func parse(_ bytes: [UInt8]) throws(MessageParseError) -> ParsedMessage {
         guard !bytes.isEmpty else { throw .empty }
-        let result: Result<ParsedMessage, MessageParseError> = bytes.withUnsafeBytes { raw in
+        let result: Result<ParsedMessage, MessageParseError> = bytes.withUnsafeBytes { whole in
+            let raw = Self.skippingMboxSeparator(whole)
+            guard !raw.isEmpty else { return .failure(.empty) }
             guard let headers = HeaderFields.parse(raw) else { return .failure(.noHeader) }
             // libetpan's parser recurses once per nesting level; refuse absurd depths before it runs.
             if let depth = MultipartDepth.estimate(raw), depth > maximumDepth {
@@ -47,6 +49,12 @@ public struct MessageParser: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// Messages saved from an mbox file start with a `From sender date` line that is not a header.
+    private static func skippingMboxSeparator(_ raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard raw.count > 5, raw.starts(with: "From ".utf8) else { return raw }
+        return UnsafeRawBufferPointer(rebasing: raw[raw.endOfLine(from: 0)...])
     }
 }
 
