@@ -17,3 +17,7 @@ build: deps
 
 test: deps
 	$(SWIFT) test
+
+# Parse + extract throughput against Python's email package on the same files.
+bench-parse: deps
+	benchmarks/bench-parse.sh

@@ -34,6 +34,9 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        .executableTarget(name: "notegate-bench-parse", dependencies: ["NoteExtraction"],
+                          path: "Sources/ParseBenchmark", swiftSettings: strictSwift),
+
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], swiftSettings: strictSwift),
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"], swiftSettings: strictSwift),
         .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing"],
