@@ -9,10 +9,15 @@ public struct NoteExtractor: Sendable {
         public var ticketPattern: TicketPattern
         /// The largest note, in UTF-8 bytes, before its text is truncated with a marker. Default: 64 KiB.
         public var maximumNoteBytes: Int
+        /// The gateway's own addresses (`notes@support.example`). Mail sent to `notes+143@support.example`
+        /// goes to ticket 143. Empty: plus-addressing is off.
+        public var gatewayAddresses: [String]
 
-        public init(ticketPattern: TicketPattern = .standard, maximumNoteBytes: Int = 64 * 1024) {
+        public init(ticketPattern: TicketPattern = .standard, maximumNoteBytes: Int = 64 * 1024,
+                    gatewayAddresses: [String] = []) {
             self.ticketPattern = ticketPattern
             self.maximumNoteBytes = maximumNoteBytes
+            self.gatewayAddresses = gatewayAddresses
         }
     }
 
@@ -35,9 +40,14 @@ public struct NoteExtractor: Sendable {
         }
     }
 
-    public func decide(_ message: ParsedMessage) -> NoteDecision {
-        let tickets = Set(configuration.ticketPattern.ticketIDs(in: message.subject ?? ""))
-        let ticketID = tickets.count == 1 ? tickets.first : nil
+    /// Decides for a parsed message. `threadTicket` is the ticket an earlier message of the same
+    /// thread was posted to (found by the caller from In-Reply-To/References); it is used only when
+    /// neither the subject nor the recipient address names a ticket.
+    public func decide(_ message: ParsedMessage, threadTicket: Int? = nil) -> NoteDecision {
+        let tagged = Set(configuration.ticketPattern.ticketIDs(in: message.subject ?? ""))
+        let addressed = Set(PlusAddressing(gatewayAddresses: configuration.gatewayAddresses).ticketIDs(in: message))
+        let tickets = tagged.union(addressed)
+        let ticketID = tickets.count == 1 ? tickets.first : (tickets.isEmpty ? threadTicket : nil)
         let content = MessageContent(message)
         let text = noteText(content)
 
@@ -51,7 +61,8 @@ public struct NoteExtractor: Sendable {
         }
         if tickets.count > 1 {
             let numbers = tickets.sorted().map { "#\($0)" }.joined(separator: ", ")
-            return skip(.ambiguousTicket, "the subject names more than one ticket: \(numbers)")
+            let source = addressed.isEmpty ? "the subject names" : "the subject tag and the recipient address name"
+            return skip(.ambiguousTicket, "\(source) more than one ticket: \(numbers)")
         }
         guard let ticketID else {
             return skip(.noTicket, "no ticket tag like [#143] in the subject")

@@ -24,6 +24,9 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The largest note in bytes before its text is truncated.")
     var maxNoteBytes: Int = 64 * 1024
 
+    @Option(name: .long, help: "A gateway address (repeatable); mail to its plus-address local+N@domain goes to ticket N.")
+    var gatewayAddress: [String] = []
+
     @Argument(help: "Message files (.eml).")
     var files: [String]
 
@@ -34,7 +37,8 @@ struct ExplainCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--ticket-pattern: \(error)")
         }
-        let extractor = NoteExtractor(configuration: .init(ticketPattern: pattern, maximumNoteBytes: maxNoteBytes))
+        let extractor = NoteExtractor(configuration: .init(ticketPattern: pattern, maximumNoteBytes: maxNoteBytes,
+                                                          gatewayAddresses: gatewayAddress))
         var unreadable = 0
         for file in files {
             let bytes: [UInt8]
