@@ -26,12 +26,16 @@ public struct NoteDecision: Sendable, Equatable {
     public var messageID: String?
     /// The extracted, trimmed body text, without the note's header and attachment lines.
     public var text: String?
+    /// The note this message makes, also on skips (nil when there is nothing to post), so that an
+    /// operator can later assign a skipped message to a ticket and post it.
+    public var draftNote: String?
 
-    public init(action: Action, ticketID: Int?, messageID: String?, text: String?) {
+    public init(action: Action, ticketID: Int?, messageID: String?, text: String?, draftNote: String? = nil) {
         self.action = action
         self.ticketID = ticketID
         self.messageID = messageID
         self.text = text
+        self.draftNote = draftNote
     }
 
     /// The skip reason, or nil when the decision is to post.

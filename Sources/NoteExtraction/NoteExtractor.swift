@@ -50,10 +50,14 @@ public struct NoteExtractor: Sendable {
         let ticketID = tickets.count == 1 ? tickets.first : (tickets.isEmpty ? threadTicket : nil)
         let content = MessageContent(message)
         let text = noteText(content)
+        let attachments = allAttachments(content)
+        let note = text == nil && attachments.isEmpty ? nil
+            : NoteComposer(maximumBytes: configuration.maximumNoteBytes)
+                .compose(message: message, text: text, attachments: attachments)
 
         func skip(_ reason: SkipReason, _ detail: String?) -> NoteDecision {
             NoteDecision(action: .skip(reason, detail: detail), ticketID: ticketID,
-                         messageID: message.messageID, text: text)
+                         messageID: message.messageID, text: text, draftNote: note)
         }
 
         if let automated = AutomatedMail.skipReason(for: message) {
@@ -67,14 +71,11 @@ public struct NoteExtractor: Sendable {
         guard let ticketID else {
             return skip(.noTicket, "no ticket tag like [#143] in the subject")
         }
-        let attachments = allAttachments(content)
-        guard text != nil || !attachments.isEmpty else {
+        guard let note else {
             return skip(.noText, "the message has no text and no attachments")
         }
-        let note = NoteComposer(maximumBytes: configuration.maximumNoteBytes)
-            .compose(message: message, text: text, attachments: attachments)
         return NoteDecision(action: .post(ticketID: ticketID, note: note), ticketID: ticketID,
-                            messageID: message.messageID, text: text)
+                            messageID: message.messageID, text: text, draftNote: note)
     }
 
     /// The sender's own words (quotes and signature trimmed, unless that leaves nothing),

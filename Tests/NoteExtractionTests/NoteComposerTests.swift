@@ -56,6 +56,8 @@ private func message(subject: String, body: String, extraHeaders: String = "") -
         #expect(decision.skipReason == .autoReply)
         #expect(decision.ticketID == 12)
         #expect(decision.text == "Away.")
+        #expect(decision.draftNote?.hasPrefix("From: Dana <dana@vendor.example>\n") == true)
+        #expect(decision.draftNote?.hasSuffix("\n\nAway.") == true)
     }
 
     @Test func malformedSkipSaysWhatIsWrong() {
