@@ -42,6 +42,29 @@ public struct LedgerEntry: Sendable, Hashable, Identifiable {
     public var postedAt: Date?
     /// Every place the message was seen, first sighting first.
     public var sightings: [Sighting]
+
+    public init(
+        id: LedgerEntryID, key: MessageKey, messageID: String?, subject: String?, from: String?, ticketID: Int?,
+        noteHash: NoteHash?, state: LedgerState, attempts: Int, lastError: String?, apiResponse: String?,
+        uncertainReposts: Int, createdAt: Date, updatedAt: Date, postedAt: Date?, sightings: [Sighting]
+    ) {
+        self.id = id
+        self.key = key
+        self.messageID = messageID
+        self.subject = subject
+        self.from = from
+        self.ticketID = ticketID
+        self.noteHash = noteHash
+        self.state = state
+        self.attempts = attempts
+        self.lastError = lastError
+        self.apiResponse = apiResponse
+        self.uncertainReposts = uncertainReposts
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.postedAt = postedAt
+        self.sightings = sightings
+    }
 }
 
 /// Where a message was seen and when.

@@ -16,7 +16,8 @@ public protocol LedgerReading: Sendable {
     func duePosts(now: Date, limit: Int) async throws -> [LedgerEntry]
 
     /// Thread continuity: the ticket of the most recently posted entry whose Message-ID is among
-    /// `messageIDs` (a message's In-Reply-To and References, raw or normalized), or nil.
+    /// `messageIDs` (a message's In-Reply-To and References, raw or normalized), or nil. Only the last
+    /// 1,000 ids count: References lists the oldest first.
     func ticketForThread(messageIDs: [String]) async throws -> Int?
 
     /// How far `folder` of `account` has been read, or nil before its first checkpoint.
@@ -64,7 +65,8 @@ public protocol LedgerStore: LedgerReading {
     /// becomes `uncertain`, then `policy` decides whether it is queued again. Returns their ids.
     func recoverInterruptedPosts(policy: UncertainPolicy) async throws -> [LedgerEntryID]
 
-    /// Operator: `dead`/`uncertain`/`retrying` → `pending`, with a fresh attempt count.
+    /// Operator: `dead`/`uncertain`/`retrying` → `pending`, with a fresh attempt count. Leaving
+    /// `uncertain` counts a possible duplicate in `uncertainReposts`.
     @discardableResult
     func retry(_ id: LedgerEntryID) async throws -> LedgerEntry
 
@@ -72,7 +74,8 @@ public protocol LedgerStore: LedgerReading {
     func retryAllDead() async throws -> Int
 
     /// Operator: sets the ticket of a `skipped`/`pending`/`retrying`/`dead`/`uncertain` entry and
-    /// queues it (`pending`, fresh attempt count). Not for `posted` entries: `forget` those first.
+    /// queues it (`pending`, fresh attempt count; from `uncertain`, counted in `uncertainReposts`).
+    /// Not for `posted` entries: `forget` those first.
     @discardableResult
     func assign(_ id: LedgerEntryID, ticketID: Int) async throws -> LedgerEntry
 

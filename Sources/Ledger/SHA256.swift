@@ -44,8 +44,10 @@ struct SHA256 {
         return message
     }
 
+    /// The message schedule, kept across blocks so hashing a large body does not allocate per block.
+    private var schedule = [UInt32](repeating: 0, count: 64)
+
     private mutating func compress(_ block: ArraySlice<UInt8>) {
-        var schedule = [UInt32](repeating: 0, count: 64)
         for index in 0..<16 {
             let base = block.startIndex + index * 4
             schedule[index] = block[base..<base + 4].reduce(0) { ($0 << 8) | UInt32($1) }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import Ledger
 
@@ -83,7 +84,32 @@ import Ledger
             sighting("again@vendor.example"), decision: .post(ticketID: 143, noteHash: note), checkpoint: nil)
         guard case let .new(newID) = result else { Issue.record("expected a new entry, got \(result)"); return }
         #expect(newID != id)
-        #expect(try await ledger.existing(newID).sightings.count == 1, "the forgotten entry's sightings are gone")
+        #expect(try await ledger.existing(newID).sightings.count == 1)
+    }
+
+    @Test func forgettingRemovesTheSightingsToo() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = try fixture.open()
+        let id = try await ledger.entry(in: .dead)
+
+        try await ledger.forget(id)
+
+        let sightings = try await DatabaseQueue(path: fixture.path).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sightings")
+        }
+        #expect(sightings == 0)
+    }
+
+    @Test func longListsCarryEveryEntrysSightings() async throws {
+        let ledger = try LedgerFixture().open()
+        for uid in UInt32(1)...1_201 {
+            _ = try await ledger.recordNew("m\(uid)@vendor.example", uid: uid)
+        }
+
+        let entries = try await ledger.list(LedgerFilter())
+
+        #expect(entries.count == 1_201)
+        #expect(entries.allSatisfy { $0.sightings.map(\.location.uid) == [UInt32($0.id.rawValue)] })
     }
 
     @Test func forgettingAnUnknownEntryIsNotFound() async throws {

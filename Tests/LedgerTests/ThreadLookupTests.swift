@@ -43,4 +43,18 @@ import Ledger
 
         #expect(try await ledger.ticketForThread(messageIDs: ["second@vendor.example", "first@vendor.example"]) == 200)
     }
+
+    @Test func longReferencesConsiderTheLatestThousand() async throws {
+        let ledger = try LedgerFixture().open()
+        let oldest = try await ledger.recordNew("oldest@vendor.example", ticketID: 1, uid: 1)
+        let newest = try await ledger.recordNew("newest@vendor.example", ticketID: 2, uid: 2)
+        for id in [oldest, newest] {
+            try await ledger.beginPosting(id, noteHash: note)
+            try await ledger.markPosted(id, response: "{}", checkpoint: nil)
+        }
+        let filler = (1...40_000).map { "<filler\($0)@list.example>" }
+
+        #expect(try await ledger.ticketForThread(messageIDs: ["<oldest@vendor.example>"] + filler) == nil)
+        #expect(try await ledger.ticketForThread(messageIDs: filler + ["<newest@vendor.example>"]) == 2)
+    }
 }

@@ -130,16 +130,19 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
         )
     }
 
-    /// The entries of `records`, in order, each with its sightings, fetched in one query.
+    /// The entries of `records`, in order, each with its sightings. Sightings are fetched a chunk of
+    /// entries at a time, to stay under SQLite's limit on query parameters.
     static func entries(_ records: [MessageRecord], in db: Database) throws -> [LedgerEntry] {
-        let sightings = try SightingRecord
-            .filter(records.compactMap(\.id).contains(SightingRecord.Columns.entryID))
-            .order(SightingRecord.Columns.id)
-            .fetchAll(db)
-        let sightingsByEntry = Dictionary(grouping: sightings, by: \.entryID)
-        return records.map { record in
-            record.entry(sightings: sightingsByEntry[record.entryID.rawValue, default: []].map(\.sighting))
+        let ids = records.map(\.entryID.rawValue)
+        var sightingsByEntry: [Int64: [Sighting]] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            for record in try SightingRecord.filter(chunk.contains(SightingRecord.Columns.entryID))
+                .order(SightingRecord.Columns.id).fetchAll(db) {
+                sightingsByEntry[record.entryID, default: []].append(record.sighting)
+            }
         }
+        return records.map { $0.entry(sightings: sightingsByEntry[$0.entryID.rawValue, default: []]) }
     }
 
     /// The record with this id, or `LedgerError.notFound`.

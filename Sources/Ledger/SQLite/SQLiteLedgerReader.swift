@@ -78,7 +78,8 @@ public struct SQLiteLedgerReader: LedgerReading {
     }
 
     public func ticketForThread(messageIDs: [String]) async throws -> Int? {
-        let normalized = Set(messageIDs.compactMap(MessageKey.normalizedMessageID))
+        // References lists oldest first; a hostile header must not exceed SQLite's parameter limit.
+        let normalized = messageIDs.compactMap(MessageKey.normalizedMessageID).suffix(Self.threadLookupLimit)
         guard !normalized.isEmpty else { return nil }
         return try await database.read { db in
             try MessageRecord
@@ -90,6 +91,9 @@ public struct SQLiteLedgerReader: LedgerReading {
                 .ticketID
         }
     }
+
+    /// How many of the latest Message-IDs `ticketForThread` considers.
+    static let threadLookupLimit = 1000
 
     public func checkpoint(account: String, folder: String) async throws -> MailboxCheckpoint? {
         try await database.read { db in
