@@ -17,7 +17,7 @@ public struct LedgerEntryID: RawRepresentable, Hashable, Comparable, Sendable, C
 
 /// One message as the ledger knows it: identity, where it was seen, the decision, and the state of
 /// its post.
-public struct LedgerEntry: Sendable, Hashable, Identifiable {
+public struct LedgerEntry: Sendable, Hashable, Codable, Identifiable {
     public var id: LedgerEntryID
     public var key: MessageKey
     /// The normalized Message-ID, if the message has one.
@@ -68,7 +68,7 @@ public struct LedgerEntry: Sendable, Hashable, Identifiable {
 }
 
 /// Where a message was seen and when.
-public struct Sighting: Sendable, Hashable {
+public struct Sighting: Sendable, Hashable, Codable {
     public var location: MessageLocation
     public var seenAt: Date
 

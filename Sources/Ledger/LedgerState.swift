@@ -4,7 +4,7 @@ import Foundation
 /// `posting` just before the HTTP call and `posted`, `retrying`, `dead` or `uncertain` after it.
 /// `uncertain` means the call may or may not have reached the API (the process died mid-call, or the
 /// connection dropped after the request was sent).
-public enum LedgerState: Sendable, Hashable {
+public enum LedgerState: Sendable, Hashable, Codable {
     /// Never to be posted; `reason` is the machine-readable skip reason (`no-ticket`, `before-start`, …).
     case skipped(reason: String)
     /// Waiting for its first post.

@@ -29,11 +29,11 @@ public protocol LedgerReading: Sendable {
 ///
 /// Illegal transitions throw `LedgerError.illegalTransition`; unknown ids throw `LedgerError.notFound`.
 public protocol LedgerStore: LedgerReading {
-    /// Records a sighting with the pipeline's decision, and advances `checkpoint` if given, together.
-    /// A key already in the ledger gets the sighting added and nothing else: `.alreadySeen`.
-    func record(
-        _ sighting: MessageSighting, decision: LedgerDecision, checkpoint: MailboxCheckpoint?
-    ) async throws -> RecordResult
+    /// Records sightings with the pipeline's decisions, in order, and advances `checkpoint` if given,
+    /// all in one transaction (so a first start that records a mailbox's old mail as skipped costs one
+    /// commit per batch, not per message). A key already in the ledger, or earlier in the batch, gets
+    /// the sighting added and nothing else: `.alreadySeen`. One result per request, in order.
+    func record(_ requests: [RecordRequest], checkpoint: MailboxCheckpoint?) async throws -> [RecordResult]
 
     /// `pending`/`retrying` → `posting`, just before the HTTP call: counts the attempt and records the
     /// hash of the note text about to be sent.
@@ -84,4 +84,14 @@ public protocol LedgerStore: LedgerReading {
 
     /// Advances the checkpoint of its mailbox folder (see `MailboxCheckpoint` for the rule).
     func saveCheckpoint(_ checkpoint: MailboxCheckpoint) async throws
+}
+
+extension LedgerStore {
+    /// Records one sighting with its decision, and advances `checkpoint` if given, together.
+    public func record(
+        _ sighting: MessageSighting, decision: LedgerDecision, checkpoint: MailboxCheckpoint?
+    ) async throws -> RecordResult {
+        let results = try await record([RecordRequest(sighting: sighting, decision: decision)], checkpoint: checkpoint)
+        return results[0]
+    }
 }

@@ -40,6 +40,17 @@ public enum LedgerDecision: Sendable, Hashable {
     case skip(reason: String, ticketID: Int?)
 }
 
+/// A sighting with the pipeline's decision: one item of `LedgerStore.record`.
+public struct RecordRequest: Sendable, Hashable {
+    public var sighting: MessageSighting
+    public var decision: LedgerDecision
+
+    public init(sighting: MessageSighting, decision: LedgerDecision) {
+        self.sighting = sighting
+        self.decision = decision
+    }
+}
+
 /// The outcome of recording a sighting.
 public enum RecordResult: Sendable, Hashable {
     /// First time this key was seen: a new entry in the state the decision implies.

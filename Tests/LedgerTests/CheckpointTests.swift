@@ -97,7 +97,7 @@ import Ledger
         #expect(try await ledger.existing(id).state == .posting)
     }
 
-    @Test func sightingIsNotRecordedWhenTheCheckpointCannotBeSaved() async throws {
+    @Test func batchIsNotRecordedWhenTheCheckpointCannotBeSaved() async throws {
         let fixture = try LedgerFixture()
         let ledger = try fixture.open()
         try failWrites(fixture, trigger: """
@@ -105,8 +105,10 @@ import Ledger
             """)
 
         await #expect(throws: DatabaseError.self) {
-            try await ledger.record(
-                sighting("m@vendor.example"), decision: .post(ticketID: 1, noteHash: note), checkpoint: inbox(lastUID: 1))
+            try await ledger.record([
+                RecordRequest(sighting: sighting("m1@vendor.example", uid: 1), decision: .post(ticketID: 1, noteHash: note)),
+                RecordRequest(sighting: sighting("m2@vendor.example", uid: 2), decision: .post(ticketID: 1, noteHash: note)),
+            ], checkpoint: inbox(lastUID: 2))
         }
 
         #expect(try await ledger.list(LedgerFilter()).isEmpty)

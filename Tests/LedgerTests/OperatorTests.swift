@@ -102,9 +102,9 @@ import Ledger
 
     @Test func longListsCarryEveryEntrysSightings() async throws {
         let ledger = try LedgerFixture().open()
-        for uid in UInt32(1)...1_201 {
-            _ = try await ledger.recordNew("m\(uid)@vendor.example", uid: uid)
-        }
+        _ = try await ledger.record((UInt32(1)...1_201).map { uid in
+            RecordRequest(sighting: sighting("m\(uid)@vendor.example", uid: uid), decision: .post(ticketID: 1, noteHash: note))
+        }, checkpoint: nil)
 
         let entries = try await ledger.list(LedgerFilter())
 

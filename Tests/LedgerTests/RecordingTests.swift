@@ -127,4 +127,25 @@ import Ledger
         #expect(newCount == 1)
         #expect(try await ledger.list(LedgerFilter()).map(\.sightings.count) == [20])
     }
+
+    @Test func batchRecordsInOrderWithOneCheckpoint() async throws {
+        let ledger = try LedgerFixture().open()
+        let requests = [
+            RecordRequest(sighting: sighting("a@vendor.example", uid: 1), decision: .post(ticketID: 1, noteHash: note)),
+            RecordRequest(sighting: sighting("b@vendor.example", uid: 2), decision: .skip(reason: "bulk", ticketID: nil)),
+            RecordRequest(sighting: sighting("a@vendor.example", folder: "Copies", uid: 3),
+                          decision: .post(ticketID: 1, noteHash: note)),
+        ]
+        let checkpoint = MailboxCheckpoint(account: "support", folder: "INBOX", uidValidity: 1, lastUID: 3)
+
+        let results = try await ledger.record(requests, checkpoint: checkpoint)
+
+        guard case let .new(a) = results[0], case let .new(b) = results[1] else {
+            Issue.record("expected two new entries, got \(results)"); return
+        }
+        #expect(results[2] == .alreadySeen(a, .pending))
+        #expect(try await ledger.existing(b).state == .skipped(reason: "bulk"))
+        #expect(try await ledger.existing(a).sightings.map(\.location.folder) == ["INBOX", "Copies"])
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == checkpoint)
+    }
 }

@@ -42,28 +42,33 @@ public final class SQLiteLedger: LedgerStore {
 
     // MARK: - Recording
 
-    public func record(
-        _ sighting: MessageSighting, decision: LedgerDecision, checkpoint: MailboxCheckpoint?
-    ) async throws -> RecordResult {
+    public func record(_ requests: [RecordRequest], checkpoint: MailboxCheckpoint?) async throws -> [RecordResult] {
         let now = clock()
         return try await pool.write { db in
-            let result: RecordResult
-            var record: MessageRecord
-            if let existing = try MessageRecord.filter(MessageRecord.Columns.messageKey == sighting.key.rawValue)
-                .fetchOne(db) {
-                record = existing
-                result = .alreadySeen(record.entryID, record.ledgerState)
-            } else {
-                record = MessageRecord(sighting: sighting, decision: decision, now: now)
-                try record.insert(db)
-                result = .new(record.entryID)
+            let results = try requests.map { request in
+                try Self.record(request, now: now, in: db)
             }
-            try SightingRecord(entryID: record.entryID, location: sighting.location, seenAt: now).insertIfNew(db)
             if let checkpoint {
                 try CheckpointRecord.advance(to: checkpoint, now: now, in: db)
             }
-            return result
+            return results
         }
+    }
+
+    private static func record(_ request: RecordRequest, now: Date, in db: Database) throws -> RecordResult {
+        let result: RecordResult
+        var record: MessageRecord
+        if let existing = try MessageRecord.filter(MessageRecord.Columns.messageKey == request.sighting.key.rawValue)
+            .fetchOne(db) {
+            record = existing
+            result = .alreadySeen(record.entryID, record.ledgerState)
+        } else {
+            record = MessageRecord(sighting: request.sighting, decision: request.decision, now: now)
+            try record.insert(db)
+            result = .new(record.entryID)
+        }
+        try SightingRecord(entryID: record.entryID, location: request.sighting.location, seenAt: now).insertIfNew(db)
+        return result
     }
 
     // MARK: - Posting
