@@ -38,11 +38,16 @@ import Ledger
         let output = Pipe()
         holder.standardOutput = output
         try holder.run()
-        defer { holder.terminate(); holder.waitUntilExit() }
+        defer { if holder.isRunning { holder.terminate() } }
         let ready = output.fileHandleForReading.availableData
         #expect(String(decoding: ready, as: UTF8.self) == "locked\n")
 
         #expect(throws: LedgerError.inUse(path: fixture.path, pid: nil)) { _ = try fixture.open() }
+
+        // SIGKILL leaves no stale lock: the kernel drops it with the process.
+        kill(holder.processIdentifier, SIGKILL)
+        holder.waitUntilExit()
+        _ = try fixture.open()
     }
 
     @Test func readerWorksBesideTheOwnerAndSeesCommittedWrites() async throws {

@@ -24,6 +24,11 @@ enum LedgerSchema {
                 table.column("createdAt", .datetime).notNull().indexed()
                 table.column("updatedAt", .datetime).notNull()
                 table.column("postedAt", .datetime)
+                // Spelled out, not derived from LedgerState.Name: a migration must mean the same forever.
+                table.check(sql: """
+                    state IN ('skipped', 'pending', 'posting', 'posted', 'retrying', 'dead', 'uncertain')
+                    """)
+                table.check(sql: "state NOT IN ('skipped', 'dead') OR stateReason IS NOT NULL")
                 table.check(sql: "state <> 'retrying' OR nextAttemptAt IS NOT NULL")
             }
             try db.create(table: SightingRecord.databaseTableName) { table in

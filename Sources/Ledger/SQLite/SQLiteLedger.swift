@@ -10,6 +10,7 @@ import GRDB
 public final class SQLiteLedger: LedgerStore {
     /// The ledger file.
     public let path: String
+    /// Held for as long as this value lives; never read, its release frees the file for another owner.
     private let lock: OwnerLock
     private let pool: DatabasePool
     private let reader: SQLiteLedgerReader
@@ -46,7 +47,7 @@ public final class SQLiteLedger: LedgerStore {
         let now = clock()
         return try await pool.write { db in
             let results = try requests.map { request in
-                try Self.record(request, now: now, in: db)
+                try Self.recordSighting(request, now: now, in: db)
             }
             if let checkpoint {
                 try CheckpointRecord.advance(to: checkpoint, now: now, in: db)
@@ -55,7 +56,7 @@ public final class SQLiteLedger: LedgerStore {
         }
     }
 
-    private static func record(_ request: RecordRequest, now: Date, in db: Database) throws -> RecordResult {
+    private static func recordSighting(_ request: RecordRequest, now: Date, in db: Database) throws -> RecordResult {
         let result: RecordResult
         var record: MessageRecord
         if let existing = try MessageRecord.filter(MessageRecord.Columns.messageKey == request.sighting.key.rawValue)

@@ -17,6 +17,8 @@ public struct SQLiteLedgerReader: LedgerReading {
         guard FileManager.default.fileExists(atPath: path) else { throw LedgerError.missing(path: path) }
         var configuration = Configuration()
         configuration.readonly = true
+        // Opening can meet the owner's WAL checkpoint; wait for it rather than fail.
+        configuration.busyMode = .timeout(5)
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.read { db in
             if try LedgerSchema.migrator.hasBeenSuperseded(db) { throw LedgerError.supersededSchema(path: path) }
