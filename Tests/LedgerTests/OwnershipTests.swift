@@ -50,6 +50,16 @@ import Ledger
         _ = try fixture.open()
     }
 
+    @Test func ledgerInAMissingFolderSaysWhatToCheck() throws {
+        let fixture = try LedgerFixture()
+        let path = fixture.folder.appendingPathComponent("no-such-folder/notegate.sqlite").path
+
+        #expect(throws: LedgerError.lockUnavailable(path: path, errno: ENOENT)) {
+            _ = try SQLiteLedger(path: path)
+        }
+        #expect(LedgerError.lockUnavailable(path: path, errno: ENOENT).description.contains("folder exists"))
+    }
+
     @Test func readerWorksBesideTheOwnerAndSeesCommittedWrites() async throws {
         let fixture = try LedgerFixture()
         let owner = try fixture.open()

@@ -130,13 +130,15 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
         )
     }
 
+    private static let sightingsChunkSize = 500
+
     /// The entries of `records`, in order, each with its sightings. Sightings are fetched a chunk of
     /// entries at a time, to stay under SQLite's limit on query parameters.
     static func entries(_ records: [MessageRecord], in db: Database) throws -> [LedgerEntry] {
         let ids = records.map(\.entryID.rawValue)
         var sightingsByEntry: [Int64: [Sighting]] = [:]
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = ids[start..<min(start + 500, ids.count)]
+        for start in stride(from: 0, to: ids.count, by: sightingsChunkSize) {
+            let chunk = ids[start..<min(start + sightingsChunkSize, ids.count)]
             for record in try SightingRecord.filter(chunk.contains(SightingRecord.Columns.entryID))
                 .order(SightingRecord.Columns.id).fetchAll(db) {
                 sightingsByEntry[record.entryID, default: []].append(record.sighting)

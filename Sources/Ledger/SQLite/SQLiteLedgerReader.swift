@@ -7,6 +7,9 @@ import GRDB
 public struct SQLiteLedgerReader: LedgerReading {
     private let database: any DatabaseReader
 
+    /// How many of the latest Message-IDs `ticketForThread` considers.
+    static let threadLookupLimit = 1000
+
     init(database: any DatabaseReader) {
         self.database = database
     }
@@ -93,9 +96,6 @@ public struct SQLiteLedgerReader: LedgerReading {
                 .ticketID
         }
     }
-
-    /// How many of the latest Message-IDs `ticketForThread` considers.
-    static let threadLookupLimit = 1000
 
     public func checkpoint(account: String, folder: String) async throws -> MailboxCheckpoint? {
         try await database.read { db in
