@@ -12,9 +12,9 @@ public final class SQLiteLedger: LedgerStore {
     public let path: String
     /// Held for as long as this value lives; never read, its release frees the file for another owner.
     private let lock: OwnerLock
-    private let pool: DatabasePool
-    private let reader: SQLiteLedgerReader
-    private let clock: @Sendable () -> Date
+    let pool: DatabasePool
+    let reader: SQLiteLedgerReader
+    let clock: @Sendable () -> Date
 
     /// Opens (creating if needed) the ledger at `path`, whose folder must exist. `clock` stamps
     /// entries and checkpoints.
@@ -39,160 +39,6 @@ public final class SQLiteLedger: LedgerStore {
     /// Names of the migrations applied to the file, oldest first.
     var appliedMigrations: [String] {
         get throws { try pool.read(LedgerSchema.migrator.appliedMigrations) }
-    }
-
-    // MARK: - Recording
-
-    public func record(_ requests: [RecordRequest], checkpoint: MailboxCheckpoint?) async throws -> [RecordResult] {
-        let now = clock()
-        return try await pool.write { db in
-            let results = try requests.map { request in
-                try Self.recordSighting(request, now: now, in: db)
-            }
-            if let checkpoint {
-                try CheckpointRecord.advance(to: checkpoint, now: now, in: db)
-            }
-            return results
-        }
-    }
-
-    private static func recordSighting(_ request: RecordRequest, now: Date, in db: Database) throws -> RecordResult {
-        let result: RecordResult
-        var record: MessageRecord
-        if let existing = try MessageRecord.filter(MessageRecord.Columns.messageKey == request.sighting.key.rawValue)
-            .fetchOne(db) {
-            record = existing
-            result = .alreadySeen(record.entryID, record.ledgerState)
-        } else {
-            record = MessageRecord(sighting: request.sighting, decision: request.decision, now: now)
-            try record.insert(db)
-            result = .new(record.entryID)
-        }
-        try SightingRecord(entryID: record.entryID, location: request.sighting.location, seenAt: now).insertIfNew(db)
-        return result
-    }
-
-    // MARK: - Posting
-
-    @discardableResult
-    public func beginPosting(_ id: LedgerEntryID, noteHash: NoteHash) async throws -> LedgerEntry {
-        try await transition(id, .beginPosting) { record in
-            record.ledgerState = .posting
-            record.attempts += 1
-            record.noteHash = noteHash.rawValue
-        }
-    }
-
-    @discardableResult
-    public func markPosted(
-        _ id: LedgerEntryID, response: String, checkpoint: MailboxCheckpoint?
-    ) async throws -> LedgerEntry {
-        let now = clock()
-        return try await transition(id, .markPosted, then: { db in
-            if let checkpoint {
-                try CheckpointRecord.advance(to: checkpoint, now: now, in: db)
-            }
-        }) { record in
-            record.ledgerState = .posted
-            record.apiResponse = response
-            record.postedAt = now
-        }
-    }
-
-    @discardableResult
-    public func markRetrying(_ id: LedgerEntryID, error: String, nextAttemptAt: Date) async throws -> LedgerEntry {
-        try await transition(id, .markRetrying) { record in
-            record.ledgerState = .retrying(nextAttemptAt: nextAttemptAt)
-            record.lastError = error
-        }
-    }
-
-    @discardableResult
-    public func markDead(_ id: LedgerEntryID, reason: String) async throws -> LedgerEntry {
-        try await transition(id, .markDead) { record in
-            record.ledgerState = .dead(reason: reason)
-        }
-    }
-
-    @discardableResult
-    public func markUncertain(_ id: LedgerEntryID, error: String) async throws -> LedgerEntry {
-        try await transition(id, .markUncertain) { record in
-            record.ledgerState = .uncertain
-            record.lastError = error
-        }
-    }
-
-    @discardableResult
-    public func markPending(_ id: LedgerEntryID, error: String) async throws -> LedgerEntry {
-        try await transition(id, .markPending) { record in
-            record.ledgerState = .pending
-            record.lastError = error
-        }
-    }
-
-    public func recoverInterruptedPosts(policy: UncertainPolicy) async throws -> [LedgerEntryID] {
-        let now = clock()
-        return try await pool.write { db in
-            let interrupted = try MessageRecord
-                .filter(MessageRecord.Columns.state == LedgerState.Name.posting.rawValue)
-                .order(MessageRecord.Columns.id)
-                .fetchAll(db)
-            for var record in interrupted {
-                try Transition.markUncertain.apply(to: &record, now: now, in: db) { record in
-                    record.ledgerState = .uncertain
-                    record.lastError = "notegate stopped during post attempt \(record.attempts); "
-                        + "the note may or may not be on ticket \(record.ticketID.map(String.init) ?? "?")"
-                    if policy == .repost {
-                        record.requeue()
-                    }
-                }
-            }
-            return interrupted.map(\.entryID)
-        }
-    }
-
-    // MARK: - Operator
-
-    @discardableResult
-    public func retry(_ id: LedgerEntryID) async throws -> LedgerEntry {
-        try await transition(id, .retry) { record in
-            record.requeueByOperator()
-        }
-    }
-
-    public func retryAllDead() async throws -> Int {
-        let now = clock()
-        return try await pool.write { db in
-            let dead = try MessageRecord.filter(MessageRecord.Columns.state == LedgerState.Name.dead.rawValue)
-                .fetchAll(db)
-            for var record in dead {
-                try Transition.retry.apply(to: &record, now: now, in: db) { $0.requeueByOperator() }
-            }
-            return dead.count
-        }
-    }
-
-    @discardableResult
-    public func assign(_ id: LedgerEntryID, ticketID: Int) async throws -> LedgerEntry {
-        try await transition(id, .assign) { record in
-            record.ticketID = ticketID
-            record.requeueByOperator()
-        }
-    }
-
-    public func forget(_ id: LedgerEntryID) async throws {
-        try await pool.write { db in
-            guard try MessageRecord.deleteOne(db, key: id.rawValue) else { throw LedgerError.notFound(id) }
-        }
-    }
-
-    // MARK: - Checkpoints
-
-    public func saveCheckpoint(_ checkpoint: MailboxCheckpoint) async throws {
-        let now = clock()
-        try await pool.write { db in
-            try CheckpointRecord.advance(to: checkpoint, now: now, in: db)
-        }
     }
 
     // MARK: - Reading
@@ -225,7 +71,7 @@ public final class SQLiteLedger: LedgerStore {
 
     /// One transaction: loads the entry, applies `transition` with `change`, runs `then` (further
     /// writes that must commit with it), and returns the entry as saved.
-    private func transition(
+    func transition(
         _ id: LedgerEntryID,
         _ transition: Transition,
         then: @escaping @Sendable (Database) throws -> Void = { _ in },
