@@ -5,11 +5,11 @@ import GRDB
 /// which transitions are legal.
 enum Transition: String {
     case beginPosting = "begin posting"
-    case markPosted = "mark posted"
+    case markPosted = "record the post of"
     case markRetrying = "schedule a retry of"
     case markDead = "dead-letter"
-    case markUncertain = "mark uncertain"
-    case markPending = "return to pending"
+    case markUncertain = "record an uncertain post of"
+    case markPending = "requeue"
     case retry = "retry"
     case assign = "assign a ticket to"
 
