@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libetpan-dev libxml2-dev pkg-config
+APT_PACKAGES := libetpan-dev libxml2-dev libsqlite3-dev pkg-config
 
 .PHONY: deps build test bench-parse
 

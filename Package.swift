@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, imported as-is. libetpan's pkg-config file carries flags SwiftPM rejects,
@@ -24,6 +25,10 @@ let package = Package(
         .target(name: "MailParsing", dependencies: ["CEtPan"], swiftSettings: strictSwift),
         .target(name: "HTMLText", dependencies: ["CLibXML2"], swiftSettings: strictSwift),
         .target(name: "NoteExtraction", dependencies: ["MailParsing", "HTMLText"], swiftSettings: strictSwift),
+        // Message state, dedup and checkpoints. Stores plain values only: it knows nothing of
+        // parsing, IMAP or HTTP; the pipeline maps its types to and from the ledger's.
+        .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strictSwift),
 
         .executableTarget(
             name: "notegate",
@@ -40,6 +45,8 @@ let package = Package(
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], swiftSettings: strictSwift),
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"], swiftSettings: strictSwift),
         .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing"],
+                    swiftSettings: strictSwift),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strictSwift),
     ]
 )

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Read access to a ledger: what `notegate ledger list/show`, metrics and the pipeline's lookups need.
+/// Kept apart from `LedgerStore` so a read-only view can exist beside a running daemon.
+public protocol LedgerReading: Sendable {
+    /// The entry with this id, or nil.
+    func entry(_ id: LedgerEntryID) async throws -> LedgerEntry?
+
+    /// Entries matching `filter`, newest first.
+    func list(_ filter: LedgerFilter) async throws -> [LedgerEntry]
+
+    /// How many entries are in each state; every state is present, zero when empty.
+    func counts() async throws -> [LedgerState.Name: Int]
+
+    /// Posts to make now: `pending` entries and `retrying` entries due at `now`, oldest first.
+    func duePosts(now: Date, limit: Int) async throws -> [LedgerEntry]
+
+    /// Thread continuity: the ticket of the most recently posted entry whose Message-ID is among
+    /// `messageIDs` (a message's In-Reply-To and References, raw or normalized), or nil. Only the last
+    /// 1,000 ids count: References lists the oldest first.
+    func ticketForThread(messageIDs: [String]) async throws -> Int?
+
+    /// How far `folder` of `account` has been read, or nil before its first checkpoint.
+    func checkpoint(account: String, folder: String) async throws -> MailboxCheckpoint?
+}
+
+/// The durable record that makes "posted exactly once, none lost" true: one entry per message key,
+/// validated state transitions, and mailbox checkpoints. Every method is one transaction.
+///
+/// Illegal transitions throw `LedgerError.illegalTransition`; unknown ids throw `LedgerError.notFound`.
+public protocol LedgerStore: LedgerReading {
+    /// Records sightings with the pipeline's decisions, in order, and advances `checkpoint` if given,
+    /// all in one transaction (so a first start that records a mailbox's old mail as skipped costs one
+    /// commit per batch, not per message). A key already in the ledger, or earlier in the batch, gets
+    /// the sighting added and nothing else: `.alreadySeen`. One result per request, in order.
+    func record(_ requests: [RecordRequest], checkpoint: MailboxCheckpoint?) async throws -> [RecordResult]
+
+    /// `pending`/`retrying` → `posting`, just before the HTTP call: counts the attempt and records the
+    /// hash of the note text about to be sent.
+    @discardableResult
+    func beginPosting(_ id: LedgerEntryID, noteHash: NoteHash) async throws -> LedgerEntry
+
+    /// `posting` → `posted` with the API's response, and advances `checkpoint` if given, together.
+    @discardableResult
+    func markPosted(_ id: LedgerEntryID, response: String, checkpoint: MailboxCheckpoint?) async throws -> LedgerEntry
+
+    /// `posting` → `retrying` until `nextAttemptAt`.
+    @discardableResult
+    func markRetrying(_ id: LedgerEntryID, error: String, nextAttemptAt: Date) async throws -> LedgerEntry
+
+    /// `posting`/`pending`/`retrying` → `dead`: no more attempts until an operator acts.
+    @discardableResult
+    func markDead(_ id: LedgerEntryID, reason: String) async throws -> LedgerEntry
+
+    /// `posting` → `uncertain`: the request may have reached the API.
+    @discardableResult
+    func markUncertain(_ id: LedgerEntryID, error: String) async throws -> LedgerEntry
+
+    /// `posting` → `pending`: the call certainly created no note (a configuration error, or a call
+    /// abandoned before it was sent), so the message waits for its next turn without a retry delay.
+    @discardableResult
+    func markPending(_ id: LedgerEntryID, error: String) async throws -> LedgerEntry
+
+    /// At start-up, before any posting: every `posting` entry (the previous process died mid-call)
+    /// becomes `uncertain`, then `policy` decides whether it is queued again. Returns their ids.
+    func recoverInterruptedPosts(policy: UncertainPolicy) async throws -> [LedgerEntryID]
+
+    /// Operator: `dead`/`uncertain`/`retrying` → `pending`, with a fresh attempt count. Leaving
+    /// `uncertain` counts a possible duplicate in `uncertainReposts`.
+    @discardableResult
+    func retry(_ id: LedgerEntryID) async throws -> LedgerEntry
+
+    /// Operator: every `dead` entry → `pending`. Returns how many.
+    func retryAllDead() async throws -> Int
+
+    /// Operator: sets the ticket of a `skipped`/`pending`/`retrying`/`dead`/`uncertain` entry and
+    /// queues it (`pending`, fresh attempt count; from `uncertain`, counted in `uncertainReposts`).
+    /// Not for `posted` entries: `forget` those first.
+    @discardableResult
+    func assign(_ id: LedgerEntryID, ticketID: Int) async throws -> LedgerEntry
+
+    /// Operator: removes the entry and its sightings, so the message counts as new when seen again.
+    func forget(_ id: LedgerEntryID) async throws
+
+    /// Advances the checkpoint of its mailbox folder (see `MailboxCheckpoint` for the rule).
+    func saveCheckpoint(_ checkpoint: MailboxCheckpoint) async throws
+}
+
+extension LedgerStore {
+    /// Records one sighting with its decision, and advances `checkpoint` if given, together.
+    public func record(
+        _ sighting: MessageSighting, decision: LedgerDecision, checkpoint: MailboxCheckpoint?
+    ) async throws -> RecordResult {
+        let results = try await record([RecordRequest(sighting: sighting, decision: decision)], checkpoint: checkpoint)
+        return results[0]
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import Testing
+import Ledger
+
+@Suite struct CheckpointTests {
+    private func inbox(uidValidity: UInt32 = 1, lastUID: UInt32) -> MailboxCheckpoint {
+        MailboxCheckpoint(account: "support", folder: "INBOX", uidValidity: uidValidity, lastUID: lastUID)
+    }
+
+    /// Installs a trigger through a second connection, to make one write of a transaction fail.
+    private func failWrites(_ fixture: LedgerFixture, trigger sql: String) throws {
+        try DatabaseQueue(path: fixture.path).write { db in try db.execute(sql: sql) }
+    }
+
+    @Test func noCheckpointBeforeTheFirst() async throws {
+        let ledger = try LedgerFixture().open()
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == nil)
+    }
+
+    @Test func checkpointAdvancesButNeverMovesBackWithinAUIDValidity() async throws {
+        let ledger = try LedgerFixture().open()
+        try await ledger.saveCheckpoint(inbox(lastUID: 10))
+        try await ledger.saveCheckpoint(inbox(lastUID: 7))
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 10))
+
+        try await ledger.saveCheckpoint(inbox(lastUID: 12))
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 12))
+    }
+
+    @Test func newUIDValidityReplacesTheCheckpoint() async throws {
+        let ledger = try LedgerFixture().open()
+        try await ledger.saveCheckpoint(inbox(uidValidity: 1, lastUID: 500))
+        try await ledger.saveCheckpoint(inbox(uidValidity: 2, lastUID: 3))
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(uidValidity: 2, lastUID: 3))
+    }
+
+    @Test func checkpointsAreKeptPerAccountAndFolder() async throws {
+        let ledger = try LedgerFixture().open()
+        try await ledger.saveCheckpoint(inbox(lastUID: 10))
+        try await ledger.saveCheckpoint(MailboxCheckpoint(account: "support", folder: "Vendors", uidValidity: 5, lastUID: 2))
+        try await ledger.saveCheckpoint(MailboxCheckpoint(account: "sales", folder: "INBOX", uidValidity: 9, lastUID: 4))
+
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 10))
+        #expect(try await ledger.checkpoint(account: "support", folder: "Vendors")?.lastUID == 2)
+        #expect(try await ledger.checkpoint(account: "sales", folder: "INBOX")?.uidValidity == 9)
+    }
+
+    @Test func postedMovesTheCheckpoint() async throws {
+        let ledger = try LedgerFixture().open()
+        let id = try await ledger.entry(in: .posting)
+
+        try await ledger.markPosted(id, response: "{}", checkpoint: inbox(lastUID: 1))
+
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 1))
+    }
+
+    @Test func recordingASkipMovesTheCheckpoint() async throws {
+        let ledger = try LedgerFixture().open()
+        _ = try await ledger.record(
+            sighting("old@vendor.example", uid: 4), decision: .skip(reason: "before-start", ticketID: nil),
+            checkpoint: inbox(lastUID: 4))
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 4))
+    }
+
+    @Test func postedStaysPostingWhenTheCheckpointCannotBeSaved() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = try fixture.open()
+        let id = try await ledger.entry(in: .posting)
+        try failWrites(fixture, trigger: """
+            CREATE TRIGGER failCheckpoint BEFORE INSERT ON checkpoints BEGIN SELECT RAISE(ABORT, 'disk full'); END
+            """)
+
+        await #expect(throws: DatabaseError.self) {
+            try await ledger.markPosted(id, response: "{}", checkpoint: inbox(lastUID: 1))
+        }
+
+        #expect(try await ledger.existing(id).state == .posting)
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == nil)
+    }
+
+    @Test func checkpointStaysWhenThePostCannotBeRecorded() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = try fixture.open()
+        try await ledger.saveCheckpoint(inbox(lastUID: 1))
+        let id = try await ledger.entry(in: .posting)
+        try failWrites(fixture, trigger: """
+            CREATE TRIGGER failPosted BEFORE UPDATE OF state ON messages WHEN NEW.state = 'posted'
+            BEGIN SELECT RAISE(ABORT, 'disk full'); END
+            """)
+
+        await #expect(throws: DatabaseError.self) {
+            try await ledger.markPosted(id, response: "{}", checkpoint: inbox(lastUID: 2))
+        }
+
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 1))
+        #expect(try await ledger.existing(id).state == .posting)
+    }
+
+    @Test func batchIsNotRecordedWhenTheCheckpointCannotBeSaved() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = try fixture.open()
+        try failWrites(fixture, trigger: """
+            CREATE TRIGGER failCheckpoint BEFORE INSERT ON checkpoints BEGIN SELECT RAISE(ABORT, 'disk full'); END
+            """)
+
+        await #expect(throws: DatabaseError.self) {
+            try await ledger.record([
+                RecordRequest(sighting: sighting("m1@vendor.example", uid: 1), decision: .post(ticketID: 1, noteHash: note)),
+                RecordRequest(sighting: sighting("m2@vendor.example", uid: 2), decision: .post(ticketID: 1, noteHash: note)),
+            ], checkpoint: inbox(lastUID: 2))
+        }
+
+        #expect(try await ledger.list(LedgerFilter()).isEmpty)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import Ledger
+
+@Suite struct RecoveryTests {
+    /// A ledger left by a process that died mid-call, plus entries in other states.
+    private func crashedLedger(_ fixture: LedgerFixture) async throws -> (inFlight: LedgerEntryID, others: [LedgerEntryID]) {
+        let ledger = try fixture.open()
+        let inFlight = try await ledger.entry(in: .posting, messageID: "flight@vendor.example")
+        var others: [LedgerEntryID] = []
+        for state in [LedgerState.Name.pending, .posted, .uncertain, .dead] {
+            others.append(try await ledger.entry(in: state, messageID: "\(state)@vendor.example"))
+        }
+        return (inFlight, others)
+    }
+
+    @Test func repostQueuesInterruptedPostsAndCountsThem() async throws {
+        let fixture = try LedgerFixture()
+        let (inFlight, others) = try await crashedLedger(fixture)
+        let reopened = try fixture.open()
+        let before = try await others.asyncMap { try await reopened.existing($0) }
+
+        let recovered = try await reopened.recoverInterruptedPosts(policy: .repost)
+
+        #expect(recovered == [inFlight])
+        let entry = try await reopened.existing(inFlight)
+        #expect(entry.state == .pending)
+        #expect(entry.uncertainReposts == 1)
+        #expect(entry.attempts == 1)
+        #expect(entry.lastError?.contains("may or may not be on ticket 143") == true)
+        #expect(try await others.asyncMap { try await reopened.existing($0) } == before)
+    }
+
+    @Test func holdLeavesInterruptedPostsUncertain() async throws {
+        let fixture = try LedgerFixture()
+        let (inFlight, _) = try await crashedLedger(fixture)
+        let reopened = try fixture.open()
+
+        #expect(try await reopened.recoverInterruptedPosts(policy: .hold) == [inFlight])
+
+        let entry = try await reopened.existing(inFlight)
+        #expect(entry.state == .uncertain)
+        #expect(entry.uncertainReposts == 0)
+        #expect(try await reopened.duePosts(now: .distantFuture, limit: 10).map(\.id).contains(inFlight) == false)
+    }
+
+    @Test func heldPostRetriedByOperatorIsCountedAsPossibleDuplicate() async throws {
+        let fixture = try LedgerFixture()
+        let (inFlight, _) = try await crashedLedger(fixture)
+        let reopened = try fixture.open()
+        _ = try await reopened.recoverInterruptedPosts(policy: .hold)
+
+        #expect(try await reopened.retry(inFlight).uncertainReposts == 1)
+    }
+
+    @Test func recoveryWithNothingInFlightChangesNothing() async throws {
+        let ledger = try LedgerFixture().open()
+        let id = try await ledger.entry(in: .pending)
+        let before = try await ledger.existing(id)
+
+        #expect(try await ledger.recoverInterruptedPosts(policy: .repost).isEmpty)
+        #expect(try await ledger.existing(id) == before)
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self {
+            results.append(try await transform(element))
+        }
+        return results
+    }
+}

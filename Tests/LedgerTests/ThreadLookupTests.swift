@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import Ledger
+
+@Suite struct ThreadLookupTests {
+    @Test func replyFollowsThePostedParentsTicket() async throws {
+        let ledger = try LedgerFixture().open()
+        let parent = try await ledger.recordNew("<Parent@Vendor.Example>", ticketID: 143)
+        try await ledger.beginPosting(parent, noteHash: note)
+        try await ledger.markPosted(parent, response: "{}", checkpoint: nil)
+
+        #expect(try await ledger.ticketForThread(messageIDs: ["<unrelated@x.org>", "<Parent@VENDOR.example>"]) == 143)
+    }
+
+    @Test(arguments: [LedgerState.Name.skipped, .pending, .retrying, .dead, .uncertain])
+    func unpostedParentsDoNotRoute(state: LedgerState.Name) async throws {
+        let ledger = try LedgerFixture().open()
+        _ = try await ledger.entry(in: state, messageID: "parent@vendor.example")
+
+        #expect(try await ledger.ticketForThread(messageIDs: ["<parent@vendor.example>"]) == nil)
+    }
+
+    @Test func unknownOrEmptyReferencesFindNothing() async throws {
+        let ledger = try LedgerFixture().open()
+        _ = try await ledger.entry(in: .posted, messageID: "parent@vendor.example")
+
+        #expect(try await ledger.ticketForThread(messageIDs: ["<other@vendor.example>"]) == nil)
+        #expect(try await ledger.ticketForThread(messageIDs: []) == nil)
+        #expect(try await ledger.ticketForThread(messageIDs: ["<>", "  "]) == nil)
+    }
+
+    @Test func mostRecentlyPostedWins() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = try fixture.open()
+        // Recorded first, posted last: posting time decides, not recording order.
+        let later = try await ledger.recordNew("first@vendor.example", ticketID: 200, uid: 1)
+        let earlier = try await ledger.recordNew("second@vendor.example", ticketID: 100, uid: 2)
+        for (id, ticket) in [(earlier, 100), (later, 200)] {
+            fixture.clock.advance(seconds: 10)
+            try await ledger.beginPosting(id, noteHash: note)
+            try await ledger.markPosted(id, response: "ticket \(ticket)", checkpoint: nil)
+        }
+
+        #expect(try await ledger.ticketForThread(messageIDs: ["second@vendor.example", "first@vendor.example"]) == 200)
+    }
+
+    @Test func longReferencesConsiderTheLatestThousand() async throws {
+        let ledger = try LedgerFixture().open()
+        let oldest = try await ledger.recordNew("oldest@vendor.example", ticketID: 1, uid: 1)
+        let newest = try await ledger.recordNew("newest@vendor.example", ticketID: 2, uid: 2)
+        for id in [oldest, newest] {
+            try await ledger.beginPosting(id, noteHash: note)
+            try await ledger.markPosted(id, response: "{}", checkpoint: nil)
+        }
+        let filler = (1...40_000).map { "<filler\($0)@list.example>" }
+
+        #expect(try await ledger.ticketForThread(messageIDs: ["<oldest@vendor.example>"] + filler) == nil)
+        #expect(try await ledger.ticketForThread(messageIDs: filler + ["<newest@vendor.example>"]) == 2)
+    }
+}
