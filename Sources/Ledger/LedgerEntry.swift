@@ -28,6 +28,8 @@ public struct LedgerEntry: Sendable, Hashable, Codable, Identifiable {
     public var ticketID: Int?
     /// The hash of the note text of the latest post attempt (or of the decision, before any attempt).
     public var noteHash: NoteHash?
+    /// The note text to post (for a skip, the note it would make), if the message makes one.
+    public var note: String?
     public var state: LedgerState
     /// HTTP calls started for this message since it was recorded or last handed back by an operator.
     public var attempts: Int
@@ -45,7 +47,7 @@ public struct LedgerEntry: Sendable, Hashable, Codable, Identifiable {
 
     public init(
         id: LedgerEntryID, key: MessageKey, messageID: String?, subject: String?, from: String?, ticketID: Int?,
-        noteHash: NoteHash?, state: LedgerState, attempts: Int, lastError: String?, apiResponse: String?,
+        noteHash: NoteHash?, note: String?, state: LedgerState, attempts: Int, lastError: String?, apiResponse: String?,
         uncertainReposts: Int, createdAt: Date, updatedAt: Date, postedAt: Date?, sightings: [Sighting]
     ) {
         self.id = id
@@ -55,6 +57,7 @@ public struct LedgerEntry: Sendable, Hashable, Codable, Identifiable {
         self.from = from
         self.ticketID = ticketID
         self.noteHash = noteHash
+        self.note = note
         self.state = state
         self.attempts = attempts
         self.lastError = lastError

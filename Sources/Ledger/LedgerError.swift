@@ -9,6 +9,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case supersededSchema(path: String)
         case notFound(LedgerEntryID)
         case illegalTransition(LedgerEntryID, from: LedgerState.Name, operation: String)
+        case nothingToPost(LedgerEntryID)
     }
 
     private let code: Code
@@ -52,6 +53,11 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         LedgerError(.illegalTransition(id, from: from, operation: operation))
     }
 
+    /// The entry has no note text, so it cannot be assigned to a ticket and posted.
+    public static func nothingToPost(_ id: LedgerEntryID) -> LedgerError {
+        LedgerError(.nothingToPost(id))
+    }
+
     public var description: String {
         switch code {
         case let .inUse(path, pid):
@@ -71,6 +77,8 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
             "no ledger entry \(id). `notegate ledger list` shows the entries."
         case let .illegalTransition(id, from, operation):
             "cannot \(operation) ledger entry \(id): it is \(from.rawValue)."
+        case let .nothingToPost(id):
+            "ledger entry \(id) has no note to post (the message had no text and no attachments, or could not be parsed)."
         }
     }
 }

@@ -33,11 +33,13 @@ public struct MessageSighting: Sendable, Hashable {
 
 /// What the pipeline decided for a newly seen message.
 public enum LedgerDecision: Sendable, Hashable {
-    /// Post the note with this hash to the ticket: the entry starts `pending`.
-    case post(ticketID: Int, noteHash: NoteHash)
+    /// Post `note` to the ticket: the entry starts `pending`. The ledger keeps the note text, so a
+    /// pending post survives restarts without fetching the message again.
+    case post(ticketID: Int, note: String)
     /// Do not post: the entry is `skipped(reason)`. `ticketID` is the ticket the message named, if any,
-    /// so that `ledger list --ticket` finds skips too.
-    case skip(reason: String, ticketID: Int?)
+    /// so that `ledger list --ticket` finds skips too. `draftNote` is the note the message would make,
+    /// kept so that an operator can `assign` the message to a ticket and post it.
+    case skip(reason: String, ticketID: Int?, draftNote: String?)
 }
 
 /// A sighting with the pipeline's decision: one item of `LedgerStore.record`.

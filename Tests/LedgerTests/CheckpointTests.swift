@@ -58,7 +58,7 @@ import Ledger
     @Test func recordingASkipMovesTheCheckpoint() async throws {
         let ledger = try LedgerFixture().open()
         _ = try await ledger.record(
-            sighting("old@vendor.example", uid: 4), decision: .skip(reason: "before-start", ticketID: nil),
+            sighting("old@vendor.example", uid: 4), decision: .skip(reason: "before-start", ticketID: nil, draftNote: nil),
             checkpoint: inbox(lastUID: 4))
         #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 4))
     }
@@ -106,8 +106,8 @@ import Ledger
 
         await #expect(throws: DatabaseError.self) {
             try await ledger.record([
-                RecordRequest(sighting: sighting("m1@vendor.example", uid: 1), decision: .post(ticketID: 1, noteHash: note)),
-                RecordRequest(sighting: sighting("m2@vendor.example", uid: 2), decision: .post(ticketID: 1, noteHash: note)),
+                RecordRequest(sighting: sighting("m1@vendor.example", uid: 1), decision: .post(ticketID: 1, note: note)),
+                RecordRequest(sighting: sighting("m2@vendor.example", uid: 2), decision: .post(ticketID: 1, note: note)),
             ], checkpoint: inbox(lastUID: 2))
         }
 

@@ -12,7 +12,7 @@ import Testing
             let ledger = try fixture.open()
             id = try await ledger.entry(in: .posting)
             _ = try await ledger.record(
-                sighting("m1@vendor.example", folder: "Archive", uid: 5), decision: .skip(reason: "bulk", ticketID: nil),
+                sighting("m1@vendor.example", folder: "Archive", uid: 5), decision: .skip(reason: "bulk", ticketID: nil, draftNote: nil),
                 checkpoint: nil)
             written = try await ledger.markPosted(id, response: #"{"Id":"n-1"}"#, checkpoint: checkpoint)
         }

@@ -54,13 +54,14 @@ func sighting(
     )
 }
 
-let note = NoteHash(noteText: "Invoice attached, thanks.")
+let note = "Invoice attached, thanks."
+let noteHash = NoteHash(noteText: note)
 
 extension SQLiteLedger {
     /// Records a new message to post to `ticketID` and returns its id.
     func recordNew(_ messageID: String, ticketID: Int = 143, uid: UInt32 = 1) async throws -> LedgerEntryID {
         let result = try await record(
-            sighting(messageID, uid: uid), decision: .post(ticketID: ticketID, noteHash: note), checkpoint: nil)
+            sighting(messageID, uid: uid), decision: .post(ticketID: ticketID, note: note), checkpoint: nil)
         guard case let .new(id) = result else { throw FixtureError.expectedNew(result) }
         return id
     }
@@ -69,13 +70,13 @@ extension SQLiteLedger {
     func entry(in state: LedgerState.Name, messageID: String = "m1@vendor.example") async throws -> LedgerEntryID {
         if state == .skipped {
             let result = try await record(
-                sighting(messageID), decision: .skip(reason: "no-ticket", ticketID: nil), checkpoint: nil)
+                sighting(messageID), decision: .skip(reason: "no-ticket", ticketID: nil, draftNote: note), checkpoint: nil)
             guard case let .new(id) = result else { throw FixtureError.expectedNew(result) }
             return id
         }
         let id = try await recordNew(messageID)
         guard state != .pending else { return id }
-        try await beginPosting(id, noteHash: note)
+        try await beginPosting(id, noteHash: noteHash)
         switch state {
         case .posted: try await markPosted(id, response: #"{"Status":"Success"}"#, checkpoint: nil)
         case .retrying: try await markRetrying(id, error: "HTTP 500", nextAttemptAt: Date(timeIntervalSince1970: 1_900_000_000))

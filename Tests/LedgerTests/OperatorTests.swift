@@ -81,7 +81,7 @@ import Ledger
 
         #expect(try await ledger.entry(id) == nil)
         let result = try await ledger.record(
-            sighting("again@vendor.example"), decision: .post(ticketID: 143, noteHash: note), checkpoint: nil)
+            sighting("again@vendor.example"), decision: .post(ticketID: 143, note: note), checkpoint: nil)
         guard case let .new(newID) = result else { Issue.record("expected a new entry, got \(result)"); return }
         #expect(newID != id)
         #expect(try await ledger.existing(newID).sightings.count == 1)
@@ -103,7 +103,7 @@ import Ledger
     @Test func longListsCarryEveryEntrysSightings() async throws {
         let ledger = try LedgerFixture().open()
         _ = try await ledger.record((UInt32(1)...1_201).map { uid in
-            RecordRequest(sighting: sighting("m\(uid)@vendor.example", uid: uid), decision: .post(ticketID: 1, noteHash: note))
+            RecordRequest(sighting: sighting("m\(uid)@vendor.example", uid: uid), decision: .post(ticketID: 1, note: note))
         }, checkpoint: nil)
 
         let entries = try await ledger.list(LedgerFilter())
@@ -140,7 +140,7 @@ import Ledger
         _ = try await ledger.entry(in: .posted, messageID: "posted@vendor.example")
         _ = try await ledger.entry(in: .dead, messageID: "dead@vendor.example")
         for (id, delay) in [(dueRetry, -1.0), (laterRetry, 60.0)] {
-            try await ledger.beginPosting(id, noteHash: note)
+            try await ledger.beginPosting(id, noteHash: noteHash)
             try await ledger.markRetrying(id, error: "HTTP 503", nextAttemptAt: now.addingTimeInterval(delay))
         }
 

@@ -11,7 +11,8 @@ import Ledger
         let entry = try await ledger.existing(id)
         #expect(entry.state == .pending)
         #expect(entry.ticketID == 143)
-        #expect(entry.noteHash == note)
+        #expect(entry.noteHash == noteHash)
+        #expect(entry.note == note)
         #expect(entry.messageID == "Invoice-1@vendor.example")
         #expect(entry.key.rawValue == "mid:Invoice-1@vendor.example")
         #expect(entry.subject == "Re: [#143] Invoice")
@@ -26,13 +27,35 @@ import Ledger
     @Test func skippedMessageKeepsReasonAndNamedTicket() async throws {
         let ledger = try LedgerFixture().open()
         let result = try await ledger.record(
-            sighting("auto@vendor.example"), decision: .skip(reason: "auto-reply", ticketID: 77), checkpoint: nil)
+            sighting("auto@vendor.example"), decision: .skip(reason: "auto-reply", ticketID: 77, draftNote: nil), checkpoint: nil)
 
         guard case let .new(id) = result else { Issue.record("expected a new entry, got \(result)"); return }
         let entry = try await ledger.existing(id)
         #expect(entry.state == .skipped(reason: "auto-reply"))
         #expect(entry.ticketID == 77)
         #expect(entry.noteHash == nil)
+        #expect(entry.note == nil)
+    }
+
+    @Test func skipKeepsItsDraftNoteForALaterAssign() async throws {
+        let ledger = try LedgerFixture().open()
+        let result = try await ledger.record(
+            sighting("untagged@vendor.example"), decision: .skip(reason: "no-ticket", ticketID: nil, draftNote: note),
+            checkpoint: nil)
+        guard case let .new(id) = result else { Issue.record("expected a new entry, got \(result)"); return }
+        let assigned = try await ledger.assign(id, ticketID: 12)
+        #expect(assigned.state == .pending)
+        #expect(assigned.note == note)
+        #expect(assigned.noteHash == noteHash)
+    }
+
+    @Test func skipWithoutANoteCannotBeAssigned() async throws {
+        let ledger = try LedgerFixture().open()
+        let result = try await ledger.record(
+            sighting("broken@vendor.example"), decision: .skip(reason: "malformed", ticketID: nil, draftNote: nil),
+            checkpoint: nil)
+        guard case let .new(id) = result else { Issue.record("expected a new entry, got \(result)"); return }
+        await #expect(throws: LedgerError.nothingToPost(id)) { try await ledger.assign(id, ticketID: 12) }
     }
 
     @Test func sameMessageIDInAnotherFolderIsAlreadySeen() async throws {
@@ -43,7 +66,7 @@ import Ledger
 
         let again = try await ledger.record(
             sighting("<dup@Vendor.EXAMPLE>", account: "sales", folder: "Archive", uid: 9),
-            decision: .post(ticketID: 999, noteHash: NoteHash(noteText: "other")), checkpoint: nil)
+            decision: .post(ticketID: 999, note: "other"), checkpoint: nil)
 
         #expect(again == .alreadySeen(id, .pending))
         let entry = try await ledger.existing(id)
@@ -60,7 +83,7 @@ import Ledger
         _ = try await ledger.recordNew("Case@vendor.example", uid: 1)
 
         let other = try await ledger.record(
-            sighting("case@vendor.example", uid: 2), decision: .post(ticketID: 143, noteHash: note), checkpoint: nil)
+            sighting("case@vendor.example", uid: 2), decision: .post(ticketID: 143, note: note), checkpoint: nil)
 
         guard case .new = other else { Issue.record("the local part is case-sensitive, got \(other)"); return }
     }
@@ -71,7 +94,7 @@ import Ledger
 
         let again = try await ledger.record(
             sighting("old@vendor.example", uidValidity: 2, uid: 1),
-            decision: .post(ticketID: 143, noteHash: note), checkpoint: nil)
+            decision: .post(ticketID: 143, note: note), checkpoint: nil)
 
         #expect(again == .alreadySeen(id, .posted))
         let entry = try await ledger.existing(id)
@@ -83,7 +106,7 @@ import Ledger
         let ledger = try LedgerFixture().open()
         let id = try await ledger.recordNew("once@vendor.example")
         _ = try await ledger.record(
-            sighting("once@vendor.example"), decision: .post(ticketID: 143, noteHash: note), checkpoint: nil)
+            sighting("once@vendor.example"), decision: .post(ticketID: 143, note: note), checkpoint: nil)
 
         #expect(try await ledger.existing(id).sightings.count == 1)
     }
@@ -98,11 +121,11 @@ import Ledger
                 location: MessageLocation(account: "support", folder: "INBOX", uidValidity: 1, uid: uid))
         }
         let first = try await ledger.record(
-            contentSighting(body: "text", uid: 1), decision: .post(ticketID: 1, noteHash: note), checkpoint: nil)
+            contentSighting(body: "text", uid: 1), decision: .post(ticketID: 1, note: note), checkpoint: nil)
         let copy = try await ledger.record(
-            contentSighting(body: "text", uid: 2), decision: .post(ticketID: 1, noteHash: note), checkpoint: nil)
+            contentSighting(body: "text", uid: 2), decision: .post(ticketID: 1, note: note), checkpoint: nil)
         let other = try await ledger.record(
-            contentSighting(body: "other text", uid: 3), decision: .post(ticketID: 1, noteHash: note), checkpoint: nil)
+            contentSighting(body: "other text", uid: 3), decision: .post(ticketID: 1, note: note), checkpoint: nil)
 
         guard case let .new(id) = first else { Issue.record("expected a new entry, got \(first)"); return }
         #expect(copy == .alreadySeen(id, .pending))
@@ -117,7 +140,7 @@ import Ledger
                 group.addTask {
                     try await ledger.record(
                         sighting("race@vendor.example", folder: "F\(uid)", uid: uid),
-                        decision: .post(ticketID: 143, noteHash: note), checkpoint: nil)
+                        decision: .post(ticketID: 143, note: note), checkpoint: nil)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -131,10 +154,10 @@ import Ledger
     @Test func batchRecordsInOrderWithOneCheckpoint() async throws {
         let ledger = try LedgerFixture().open()
         let requests = [
-            RecordRequest(sighting: sighting("a@vendor.example", uid: 1), decision: .post(ticketID: 1, noteHash: note)),
-            RecordRequest(sighting: sighting("b@vendor.example", uid: 2), decision: .skip(reason: "bulk", ticketID: nil)),
+            RecordRequest(sighting: sighting("a@vendor.example", uid: 1), decision: .post(ticketID: 1, note: note)),
+            RecordRequest(sighting: sighting("b@vendor.example", uid: 2), decision: .skip(reason: "bulk", ticketID: nil, draftNote: nil)),
             RecordRequest(sighting: sighting("a@vendor.example", folder: "Copies", uid: 3),
-                          decision: .post(ticketID: 1, noteHash: note)),
+                          decision: .post(ticketID: 1, note: note)),
         ]
         let checkpoint = MailboxCheckpoint(account: "support", folder: "INBOX", uidValidity: 1, lastUID: 3)
 

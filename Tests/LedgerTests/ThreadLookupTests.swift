@@ -6,7 +6,7 @@ import Ledger
     @Test func replyFollowsThePostedParentsTicket() async throws {
         let ledger = try LedgerFixture().open()
         let parent = try await ledger.recordNew("<Parent@Vendor.Example>", ticketID: 143)
-        try await ledger.beginPosting(parent, noteHash: note)
+        try await ledger.beginPosting(parent, noteHash: noteHash)
         try await ledger.markPosted(parent, response: "{}", checkpoint: nil)
 
         #expect(try await ledger.ticketForThread(messageIDs: ["<unrelated@x.org>", "<Parent@VENDOR.example>"]) == 143)
@@ -37,7 +37,7 @@ import Ledger
         let earlier = try await ledger.recordNew("second@vendor.example", ticketID: 100, uid: 2)
         for (id, ticket) in [(earlier, 100), (later, 200)] {
             fixture.clock.advance(seconds: 10)
-            try await ledger.beginPosting(id, noteHash: note)
+            try await ledger.beginPosting(id, noteHash: noteHash)
             try await ledger.markPosted(id, response: "ticket \(ticket)", checkpoint: nil)
         }
 
@@ -49,7 +49,7 @@ import Ledger
         let oldest = try await ledger.recordNew("oldest@vendor.example", ticketID: 1, uid: 1)
         let newest = try await ledger.recordNew("newest@vendor.example", ticketID: 2, uid: 2)
         for id in [oldest, newest] {
-            try await ledger.beginPosting(id, noteHash: note)
+            try await ledger.beginPosting(id, noteHash: noteHash)
             try await ledger.markPosted(id, response: "{}", checkpoint: nil)
         }
         let filler = (1...40_000).map { "<filler\($0)@list.example>" }

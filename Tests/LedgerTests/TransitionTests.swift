@@ -27,7 +27,7 @@ import Ledger
 
         func run(on ledger: SQLiteLedger, _ id: LedgerEntryID) async throws {
             switch self {
-            case .beginPosting: try await ledger.beginPosting(id, noteHash: note)
+            case .beginPosting: try await ledger.beginPosting(id, noteHash: noteHash)
             case .markPosted: try await ledger.markPosted(id, response: "{}", checkpoint: nil)
             case .markRetrying: try await ledger.markRetrying(id, error: "HTTP 503", nextAttemptAt: .distantFuture)
             case .markDead: try await ledger.markDead(id, reason: "HTTP 400")
@@ -121,7 +121,7 @@ import Ledger
         let ledger = try LedgerFixture().open()
         let missing = LedgerEntryID(rawValue: 42)
         await #expect(throws: LedgerError.notFound(missing)) {
-            try await ledger.beginPosting(missing, noteHash: note)
+            try await ledger.beginPosting(missing, noteHash: noteHash)
         }
     }
 

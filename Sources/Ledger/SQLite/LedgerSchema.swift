@@ -14,6 +14,7 @@ enum LedgerSchema {
                 table.column("sender", .text)
                 table.column("ticketID", .integer).indexed()
                 table.column("noteHash", .text)
+                table.column("note", .text)
                 table.column("state", .text).notNull().indexed()
                 table.column("stateReason", .text)
                 table.column("nextAttemptAt", .datetime)

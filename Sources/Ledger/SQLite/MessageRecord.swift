@@ -23,6 +23,8 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var sender: String?
     var ticketID: Int?
     var noteHash: String?
+    /// The note text to post (or the draft note of a skip), if the message makes one.
+    var note: String?
     var state: LedgerState.Name
     /// The reason of `skipped` and `dead`.
     var stateReason: String?
@@ -47,11 +49,14 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
         updatedAt = now
         state = .pending
         switch decision {
-        case let .post(ticketID, noteHash):
+        case let .post(ticketID, note):
             self.ticketID = ticketID
-            self.noteHash = noteHash.rawValue
-        case let .skip(reason, ticketID):
+            self.note = note
+            self.noteHash = NoteHash(noteText: note).rawValue
+        case let .skip(reason, ticketID, draftNote):
             self.ticketID = ticketID
+            self.note = draftNote
+            self.noteHash = draftNote.map { NoteHash(noteText: $0).rawValue }
             ledgerState = .skipped(reason: reason)
         }
     }
@@ -118,6 +123,7 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
             from: sender,
             ticketID: ticketID,
             noteHash: noteHash.map(NoteHash.init(rawValue:)),
+            note: note,
             state: ledgerState,
             attempts: attempts,
             lastError: lastError,

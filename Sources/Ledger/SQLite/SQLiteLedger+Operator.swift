@@ -24,7 +24,9 @@ extension SQLiteLedger {
 
     @discardableResult
     public func assign(_ id: LedgerEntryID, ticketID: Int) async throws -> LedgerEntry {
-        try await transition(id, .assign) { record in
+        guard let existing = try await entry(id) else { throw LedgerError.notFound(id) }
+        guard existing.note != nil else { throw LedgerError.nothingToPost(id) }
+        return try await transition(id, .assign) { record in
             record.ticketID = ticketID
             record.requeueByOperator()
         }
