@@ -52,9 +52,11 @@ public protocol LedgerStore: LedgerReading {
     @discardableResult
     func markDead(_ id: LedgerEntryID, reason: String) async throws -> LedgerEntry
 
-    /// `posting` → `uncertain`: the request may have reached the API.
+    /// `posting` → `uncertain`: the request may have reached the API. With `.repost` the entry is
+    /// queued again at once (`pending`, attempts kept) and the possible duplicate is counted in
+    /// `uncertainReposts`; with `.hold` it stays `uncertain` for an operator.
     @discardableResult
-    func markUncertain(_ id: LedgerEntryID, error: String) async throws -> LedgerEntry
+    func markUncertain(_ id: LedgerEntryID, error: String, policy: UncertainPolicy) async throws -> LedgerEntry
 
     /// `posting` → `pending`: the call certainly created no note (a configuration error, or a call
     /// abandoned before it was sent), so the message waits for its next turn without a retry delay.

@@ -81,7 +81,7 @@ extension SQLiteLedger {
         case .posted: try await markPosted(id, response: #"{"Status":"Success"}"#, checkpoint: nil)
         case .retrying: try await markRetrying(id, error: "HTTP 500", nextAttemptAt: Date(timeIntervalSince1970: 1_900_000_000))
         case .dead: try await markDead(id, reason: "HTTP 400: note too long")
-        case .uncertain: try await markUncertain(id, error: "connection reset after request was sent")
+        case .uncertain: try await markUncertain(id, error: "connection reset after request was sent", policy: .hold)
         case .skipped, .pending, .posting: break
         }
         return id

@@ -72,3 +72,23 @@ extension Array {
         return results
     }
 }
+
+@Suite struct UncertainAtRuntimeTests {
+    @Test func uncertainWithRepostIsQueuedAgainAndCounted() async throws {
+        let ledger = try LedgerFixture().open()
+        let id = try await ledger.entry(in: .posting)
+        let entry = try await ledger.markUncertain(id, error: "connection dropped after send", policy: .repost)
+        #expect(entry.state == .pending)
+        #expect(entry.uncertainReposts == 1)
+        #expect(entry.attempts == 1)
+        #expect(entry.lastError == "connection dropped after send")
+    }
+
+    @Test func uncertainWithHoldWaitsForAnOperator() async throws {
+        let ledger = try LedgerFixture().open()
+        let id = try await ledger.entry(in: .posting)
+        let entry = try await ledger.markUncertain(id, error: "timeout after send", policy: .hold)
+        #expect(entry.state == .uncertain)
+        #expect(entry.uncertainReposts == 0)
+    }
+}

@@ -31,7 +31,7 @@ import Ledger
             case .markPosted: try await ledger.markPosted(id, response: "{}", checkpoint: nil)
             case .markRetrying: try await ledger.markRetrying(id, error: "HTTP 503", nextAttemptAt: .distantFuture)
             case .markDead: try await ledger.markDead(id, reason: "HTTP 400")
-            case .markUncertain: try await ledger.markUncertain(id, error: "timeout after send")
+            case .markUncertain: try await ledger.markUncertain(id, error: "timeout after send", policy: .hold)
             case .markPending: try await ledger.markPending(id, error: "HTTP 401: check the access key")
             case .retry: try await ledger.retry(id)
             case .assign: try await ledger.assign(id, ticketID: 200)

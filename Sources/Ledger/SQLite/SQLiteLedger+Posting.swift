@@ -44,10 +44,13 @@ extension SQLiteLedger {
     }
 
     @discardableResult
-    public func markUncertain(_ id: LedgerEntryID, error: String) async throws -> LedgerEntry {
+    public func markUncertain(_ id: LedgerEntryID, error: String, policy: UncertainPolicy) async throws -> LedgerEntry {
         try await transition(id, .markUncertain) { record in
             record.ledgerState = .uncertain
             record.lastError = error
+            if policy == .repost {
+                record.requeue()
+            }
         }
     }
 
