@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C libraries, imported as-is. libetpan's pkg-config file carries flags SwiftPM rejects,
@@ -30,6 +31,15 @@ let package = Package(
         .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strictSwift),
 
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "MailParsing", "NoteExtraction", "Ledger",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
         .executableTarget(
             name: "notegate",
             dependencies: [
@@ -42,6 +52,8 @@ let package = Package(
         .executableTarget(name: "notegate-bench-parse", dependencies: ["NoteExtraction"],
                           path: "Sources/ParseBenchmark", swiftSettings: strictSwift),
 
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Ledger", "NoteExtraction"],
+                    swiftSettings: strictSwift),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], swiftSettings: strictSwift),
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"], swiftSettings: strictSwift),
         .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing"],

@@ -38,8 +38,9 @@ public enum LedgerDecision: Sendable, Hashable {
     case post(ticketID: Int, note: String)
     /// Do not post: the entry is `skipped(reason)`. `ticketID` is the ticket the message named, if any,
     /// so that `ledger list --ticket` finds skips too. `draftNote` is the note the message would make,
-    /// kept so that an operator can `assign` the message to a ticket and post it.
-    case skip(reason: String, ticketID: Int?, draftNote: String?)
+    /// kept so that an operator can `assign` the message to a ticket and post it. `detail` says more for
+    /// a person (for `malformed`, what is wrong) and is kept as the entry's last error.
+    case skip(reason: String, ticketID: Int?, draftNote: String?, detail: String? = nil)
 }
 
 /// A sighting with the pipeline's decision: one item of `LedgerStore.record`.

@@ -53,8 +53,9 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
             self.ticketID = ticketID
             self.note = note
             self.noteHash = NoteHash(noteText: note).rawValue
-        case let .skip(reason, ticketID, draftNote):
+        case let .skip(reason, ticketID, draftNote, detail):
             self.ticketID = ticketID
+            self.lastError = detail
             self.note = draftNote
             self.noteHash = draftNote.map { NoteHash(noteText: $0).rawValue }
             ledgerState = .skipped(reason: reason)

@@ -1,0 +1,33 @@
+import Ledger
+
+/// A message as a source hands it to the pipeline: where it is and its bytes (for a large message,
+/// a skeleton holding its header and text parts only).
+public struct IncomingMessage: Sendable {
+    public var location: MessageLocation
+    public var raw: [UInt8]
+    /// The whole message's size on the server, in bytes.
+    public var size: Int
+    /// The message is above the mailbox's size limit; `raw` holds its header and structure only.
+    public var isTooLarge: Bool
+    /// The message was already in the mailbox before notegate was first started on it (`start_from`).
+    public var isBeforeStart: Bool
+
+    public init(location: MessageLocation, raw: [UInt8], size: Int, isTooLarge: Bool = false,
+                isBeforeStart: Bool = false) {
+        self.location = location
+        self.raw = raw
+        self.size = size
+        self.isTooLarge = isTooLarge
+        self.isBeforeStart = isBeforeStart
+    }
+}
+
+/// What the intake did with a message, which decides the mailbox action.
+public enum IntakeResult: Sendable, Equatable {
+    /// Recorded as pending: the poster will post it; the mailbox action follows the post.
+    case queued(LedgerEntryID, ticketID: Int)
+    /// Recorded as skipped with this reason.
+    case skipped(LedgerEntryID, reason: String)
+    /// Already in the ledger (another folder, a UIDVALIDITY reset, a re-sent copy): never posted twice.
+    case alreadySeen(LedgerEntryID)
+}

@@ -1,0 +1,100 @@
+import Ledger
+import Logging
+import MailParsing
+import NoteExtraction
+
+/// The first half of the pipeline: parse, decide (with thread continuity from the ledger), and
+/// record the message in the ledger together with the mailbox checkpoint, in one transaction.
+/// Posting happens later, from the ledger, so parsing runs ahead of posting and a pending note
+/// survives restarts.
+public struct MessageIntake: Sendable {
+    /// Reasons the gateway adds to the extractor's `SkipReason`s.
+    public enum GatewaySkip {
+        public static let beforeStart = "before-start"
+        public static let tooLarge = "too-large"
+    }
+
+    private let extractor: NoteExtractor
+    private let parser = MessageParser()
+    private let ledger: any LedgerStore
+    private let logger: Logger
+
+    public init(extractor: NoteExtractor, ledger: any LedgerStore, logger: Logger) {
+        self.extractor = extractor
+        self.ledger = ledger
+        self.logger = logger
+    }
+
+    public func ingest(_ message: IncomingMessage) async throws -> IntakeResult {
+        let (sighting, decision) = try await decide(message)
+        let checkpoint = MailboxCheckpoint(account: message.location.account, folder: message.location.folder,
+                                           uidValidity: message.location.uidValidity, lastUID: message.location.uid)
+        let result = try await ledger.record(sighting, decision: decision, checkpoint: checkpoint)
+        var metadata: Logger.Metadata = [
+            "uid": "\(message.location.uid)", "message_id": "\(sighting.messageID ?? "-")",
+        ]
+        switch (result, decision) {
+        case (.new(let id), .post(let ticketID, _)):
+            metadata["ledger_id"] = "\(id)"
+            metadata["ticket"] = "\(ticketID)"
+            logger.info("message queued for posting", metadata: metadata)
+            return .queued(id, ticketID: ticketID)
+        case (.new(let id), .skip(let reason, let ticketID, _, _)):
+            metadata["ledger_id"] = "\(id)"
+            metadata["reason"] = "\(reason)"
+            metadata["ticket"] = "\(ticketID.map(String.init) ?? "-")"
+            logger.info("message skipped", metadata: metadata)
+            return .skipped(id, reason: reason)
+        case (.alreadySeen(let id, let state), _):
+            metadata["ledger_id"] = "\(id)"
+            metadata["state"] = "\(state.name.rawValue)"
+            logger.info("message already in the ledger; not posted again", metadata: metadata)
+            return .alreadySeen(id)
+        }
+    }
+
+    /// The ledger's view of the message and the decision for it. Never throws for bad input: a
+    /// message that cannot be parsed is recorded as a `malformed` skip with the parser's reason.
+    func decide(_ message: IncomingMessage) async throws -> (MessageSighting, LedgerDecision) {
+        let parsed: ParsedMessage
+        do {
+            parsed = try parser.parse(message.raw)
+        } catch {
+            let key = MessageKey(contentFrom: "", date: "", subject: "",
+                                 body: String(decoding: message.raw.prefix(64 * 1024), as: UTF8.self))
+            let sighting = MessageSighting(key: key, messageID: nil, subject: nil, from: nil, location: message.location)
+            return (sighting, .skip(reason: SkipReason.malformed.rawValue, ticketID: nil, draftNote: nil,
+                                    detail: error.description))
+        }
+
+        var decision = extractor.decide(parsed)
+        if decision.skipReason == .noTicket {
+            let thread = parsed.inReplyTo + parsed.references
+            if !thread.isEmpty, let ticket = try await ledger.ticketForThread(messageIDs: thread) {
+                decision = extractor.decide(parsed, threadTicket: ticket)
+            }
+        }
+
+        let sighting = MessageSighting(
+            key: MessageKey(messageID: parsed.messageID, from: parsed.headers.value("From") ?? "",
+                            date: parsed.date ?? "", subject: parsed.subject ?? "", body: decision.text ?? ""),
+            messageID: parsed.messageID, subject: parsed.subject,
+            from: parsed.from.first?.description, location: message.location)
+
+        if message.isBeforeStart {
+            return (sighting, .skip(reason: GatewaySkip.beforeStart, ticketID: decision.ticketID,
+                                    draftNote: decision.draftNote))
+        }
+        if message.isTooLarge {
+            return (sighting, .skip(reason: GatewaySkip.tooLarge, ticketID: decision.ticketID,
+                                    draftNote: decision.draftNote))
+        }
+        switch decision.action {
+        case .post(let ticketID, let note):
+            return (sighting, .post(ticketID: ticketID, note: note))
+        case .skip(let reason, let detail):
+            return (sighting, .skip(reason: reason.rawValue, ticketID: decision.ticketID, draftNote: decision.draftNote,
+                                    detail: detail))
+        }
+    }
+}
