@@ -59,9 +59,14 @@ struct PlainTextWriter {
                 pendingSpace = true
             } else if byte == 0xC2, index != bytes.endIndex, bytes[index] == 0xA0 {
                 // A no-break space is content: it keeps its width and makes an otherwise empty line
-                // count as a line, as in Outlook's `<p>&nbsp;</p>` blank lines.
+                // count as a line, as in Outlook's `<p>&nbsp;</p>` blank lines. Only a spacer cell's
+                // `&nbsp;` is not worth a cell separator.
                 bytes.formIndex(after: &index)
-                appendContent(UInt8(ascii: " "))
+                if cellSeparatorPending {
+                    pendingSpace = true
+                } else {
+                    appendContent(UInt8(ascii: " "))
+                }
             } else {
                 appendContent(byte)
             }

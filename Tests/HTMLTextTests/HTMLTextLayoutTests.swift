@@ -80,9 +80,10 @@ struct HTMLTextLayoutTests {
             <table><tr><th>Item</th><th>Qty</th></tr>
             <tr><td><div>Widget</div></td><td><p>3</p></td></tr>
             <tr><td></td><td>only second</td></tr>
-            <tr><td>only first</td><td></td></tr></table>
+            <tr><td>only first</td><td></td></tr>
+            <tr><td>left</td><td>&nbsp;</td><td>right</td></tr></table>
             """
-        #expect(plainText(html) == "Item | Qty\nWidget | 3\nonly second\nonly first")
+        #expect(plainText(html) == "Item | Qty\nWidget | 3\nonly second\nonly first\nleft | right")
     }
 
     @Test func blockquoteLinesAreQuoted() {

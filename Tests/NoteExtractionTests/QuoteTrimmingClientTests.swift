@@ -188,9 +188,6 @@ struct QuoteTrimmingClientTests {
             On Thu, Jun 26, 2014 at 2:14 PM, Alexander L <a@example.com (abc@example.com)> wrote:
 
             > Hello! How are you?
-            >
-            > Thanks,
-            > Sasha.
             """, ownWords: "Hi. I am fine.\n\nThanks,\nAlex"),
         ClientReply(client: "thunderbird.html", body: """
             Hi. I am fine.
