@@ -32,6 +32,7 @@ struct PlainTextWriter {
         case hard
     }
 
+    /// Owes a line end of this kind before the next content; the strongest owed kind wins.
     mutating func requestBreak(_ kind: Break) {
         pendingSpace = false
         // At the start of a table cell, blocks inside the cell must not split the row.
