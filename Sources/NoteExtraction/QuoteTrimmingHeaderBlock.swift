@@ -5,7 +5,7 @@ enum HistoryKind {
 }
 
 /// A field line of the header block clients write above history: "From: …", "Gesendet: …", "Objet : …".
-struct HeaderField {
+struct HistoryHeaderField {
     enum Name {
         case from, sent, to, cc, subject
     }
@@ -45,18 +45,18 @@ struct HeaderField {
 struct HistoryHeaderBlock {
     /// The line after the block.
     let end: Int
-    let firstField: HeaderField.Name
+    let firstField: HistoryHeaderField.Name
     let subject: Substring?
-    private let names: Set<HeaderField.Name>
+    private let names: Set<HistoryHeaderField.Name>
 
     /// The block that starts at `start`, or nil if that line is no header field.
     init?(_ lines: [ReplyLine], startingAt start: Int) {
-        guard start < lines.count, let first = HeaderField(lines[start]) else { return nil }
+        guard start < lines.count, let first = HistoryHeaderField(lines[start]) else { return nil }
         var names: Set = [first.name]
         var subject = first.name == .subject ? first.value : nil
         var end = start + 1
         while end < lines.count {
-            if let field = HeaderField(lines[end]) {
+            if let field = HistoryHeaderField(lines[end]) {
                 names.insert(field.name)
                 if field.name == .subject, subject == nil {
                     subject = field.value
