@@ -1,0 +1,58 @@
+/// A line that introduces history: Outlook's "-----Original Message-----" and its translations, the
+/// "________________________________" rule, Gmail's "---------- Forwarded message ---------",
+/// Apple Mail's "Begin forwarded message:".
+enum HistorySeparator {
+    /// "Original Message": a reply or a forward, as the header block after it tells.
+    case originalMessage
+    /// "Forwarded message" in any of its forms: always a forward.
+    case forwardedMessage
+    /// A line of underscores: history only when a header block follows.
+    case rule
+
+    init?(_ line: ReplyLine) {
+        guard line.text.utf8.count <= 200 else { return nil }
+        let text = line.trimmed
+        if text.utf8.count >= 10, text.allSatisfy({ $0 == "_" }) {
+            self = .rule
+        } else if text.hasPrefix("--"), text.hasSuffix("--") {
+            let inner = text.drop { $0 == "-" }
+            let captionEnd = inner.lastIndex { $0 != "-" }.map(inner.index(after:)) ?? inner.startIndex
+            let caption = Self.normalized(inner[..<captionEnd])
+            if Self.originalMessageCaptions.contains(caption) {
+                self = .originalMessage
+            } else if Self.forwardedMessageCaptions.contains(caption) {
+                self = .forwardedMessage
+            } else {
+                return nil
+            }
+        } else if text.hasSuffix(":"), Self.forwardIntroductions.contains(Self.normalized(text.dropLast())) {
+            self = .forwardedMessage
+        } else {
+            return nil
+        }
+    }
+
+    /// Lower-cased, trimmed, with typographic apostrophes made plain.
+    private static func normalized(_ caption: some StringProtocol) -> String {
+        let words = caption.split { $0.isWhitespace }.joined(separator: " ")
+        return String(words.lowercased().map { $0 == "’" ? "'" : $0 })
+    }
+
+    private static let originalMessageCaptions: Set = [
+        "original message", "ursprüngliche nachricht", "originalnachricht", "message d'origine",
+        "mensaje original", "oorspronkelijk bericht", "mensagem original", "messaggio originale",
+        "исходное сообщение",
+    ]
+
+    private static let forwardedMessageCaptions: Set = [
+        "forwarded message", "weitergeleitete nachricht", "message transféré", "mensaje reenviado",
+        "doorgestuurd bericht", "mensagem encaminhada", "messaggio inoltrato", "пересылаемое сообщение",
+    ]
+
+    private static let forwardIntroductions: Set = [
+        "begin forwarded message", "anfang der weitergeleiteten nachricht", "anfang der weitergeleiteten e-mail",
+        "début du message réexpédié", "début du message transféré", "inicio del mensaje reenviado",
+        "begin doorgestuurd bericht", "início da mensagem reencaminhada", "início da mensagem encaminhada",
+        "inizio messaggio inoltrato",
+    ]
+}

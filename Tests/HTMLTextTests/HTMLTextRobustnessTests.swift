@@ -1,0 +1,44 @@
+import HTMLText
+import Testing
+
+@Suite("Robustness: any bytes give text, never a crash")
+struct HTMLTextRobustnessTests {
+    @Test func unclosedAndMisnestedTagsAreRepaired() {
+        #expect(plainText("<div><p>one<b>bold<i>both</b> after<p>two<a href='https://x.example") == "oneboldboth after\n\ntwo")
+        #expect(plainText("<p>one<b>bold</p><p>two</i></div></table>") == "onebold\n\ntwo")
+    }
+
+    @Test func invalidUTF8AndNulBytesDoNotStopTheText() {
+        let bytes = Array("<p>a".utf8) + [0xFF, 0x00] + Array(" b</p><p>c</p>".utf8)
+        #expect(HTMLText.plainText(fromUTF8HTML: bytes) == "a\u{FFFD} b\n\nc")
+    }
+
+    @Test func binaryJunkGivesSomeTextWithoutCrashing() {
+        var state: UInt32 = 2_463_534_242
+        let junk = (0..<200_000).map { _ -> UInt8 in
+            state ^= state << 13
+            state ^= state >> 17
+            state ^= state << 5
+            return UInt8(truncatingIfNeeded: state)
+        }
+        _ = HTMLText.plainText(fromUTF8HTML: junk)
+    }
+
+    @Test func enormousNestingIsCutByTheParserNotTheStack() {
+        let quotes = String(repeating: "<blockquote>x", count: 100_000)
+        let divs = String(repeating: "<div>", count: 100_000) + "deep"
+        let tables = String(repeating: "<table><tr><td>a", count: 100_000)
+        for html in [quotes, divs, tables] {
+            _ = plainText(html)
+        }
+        #expect(plainText(String(repeating: "<div>", count: 200) + "deep") == "deep")
+    }
+
+    @Test func largeDocumentsTakeLinearTime() {
+        let paragraph = "<p>Lorem <b>ipsum</b> dolor <a href=\"https://example.com/a\">sit</a> amet&nbsp;&amp;</p>\n"
+        let html = String(repeating: paragraph, count: 50_000)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { _ = plainText(html) }
+        #expect(elapsed < .seconds(5))
+    }
+}
