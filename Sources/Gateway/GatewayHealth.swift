@@ -1,0 +1,32 @@
+import Foundation
+
+/// What `/healthz` reports: faults that need a person, each with the time it began.
+public actor GatewayHealth {
+    public struct Fault: Sendable, Equatable {
+        public var reason: String
+        public var since: Date
+    }
+
+    /// The API refused the host, tenant or keys (401/404): posting is paused.
+    public private(set) var configurationFault: Fault?
+    /// Mailboxes that cannot be reached, by name, since when.
+    public private(set) var unreachableMailboxes: [String: Fault] = [:]
+
+    public init() {}
+
+    public func configurationFailed(_ reason: String) {
+        if configurationFault == nil { configurationFault = Fault(reason: reason, since: Date()) }
+    }
+
+    public func configurationWorks() {
+        configurationFault = nil
+    }
+
+    public func mailboxUnreachable(_ name: String, reason: String) {
+        if unreachableMailboxes[name] == nil { unreachableMailboxes[name] = Fault(reason: reason, since: Date()) }
+    }
+
+    public func mailboxReachable(_ name: String) {
+        unreachableMailboxes[name] = nil
+    }
+}
