@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, imported as-is. libetpan's pkg-config file carries flags SwiftPM rejects,
@@ -21,14 +23,25 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
 
+        // The verifying TLS stream driver for libetpan, in C because it implements a C driver table.
+        .target(name: "CEtPanTLS", dependencies: ["CEtPan"], linkerSettings: [.linkedLibrary("gnutls")]),
+
         .target(name: "MailParsing", dependencies: ["CEtPan"], swiftSettings: strictSwift),
         .target(name: "HTMLText", dependencies: ["CLibXML2"], swiftSettings: strictSwift),
         .target(name: "NoteExtraction", dependencies: ["MailParsing", "HTMLText"], swiftSettings: strictSwift),
 
+        .target(name: "GatewayConfig", dependencies: ["Yams"], swiftSettings: strictSwift),
+        .target(
+            name: "IMAPSource",
+            dependencies: ["CEtPan", "CEtPanTLS", "GatewayConfig", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift
+        ),
+
         .executableTarget(
             name: "notegate",
             dependencies: [
-                "MailParsing", "NoteExtraction",
+                "MailParsing", "NoteExtraction", "GatewayConfig", "IMAPSource",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -38,5 +51,13 @@ let package = Package(
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"], swiftSettings: strictSwift),
         .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing"],
                     swiftSettings: strictSwift),
+        // A private Dovecot per test suite; shared by every test target that needs a real IMAP server.
+        .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
+        .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "IMAPSourceTests",
+            dependencies: ["IMAPSource", "GatewayConfig", "DovecotHarness", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift
+        ),
     ]
 )
