@@ -55,7 +55,9 @@ actor IMAPConnection {
     /// Logs out (best effort) and frees the session.
     func close() {
         guard let session else { return }
-        mailimap_logout(session)
+        if session.pointee.imap_stream != nil {
+            mailimap_logout(session)
+        }
         mailimap_free(session)
         self.session = nil
     }
