@@ -1,4 +1,5 @@
 import CEtPan
+import Foundation
 import GatewayConfig
 
 /// UIDVALIDITY and UIDNEXT of a folder, as SELECT reported them.
@@ -40,7 +41,8 @@ extension IMAPConnection {
         case .delete:
             try addFlag(mailimap_flag_new_deleted(), to: uid)
             try expunge(uid)
-        case .move(let folder):
+        case .move(let configured):
+            let folder = try serverName(configured)
             try ensureFolder(folder)
             let session = try requireSession()
             if hasCapability("MOVE") {
@@ -70,6 +72,17 @@ extension IMAPConnection {
         } else {
             try check(mailimap_expunge(try requireSession()), "EXPUNGE")
         }
+    }
+
+    /// The config writes folder paths with `/`; the server may separate levels with another
+    /// character (Dovecot's Maildir uses `.`), which LIST "" "" reports.
+    private func serverName(_ folder: String) throws -> String {
+        var list: UnsafeMutablePointer<clist>?
+        try check(mailimap_list(try requireSession(), "", "", &list), "LIST")
+        defer { if let list { mailimap_list_result_free(list) } }
+        guard let delimiter = CList<mailimap_mailbox_list>(list).first(where: { _ in true })?.pointee.mb_delimiter,
+              delimiter != 0, delimiter != CChar(UInt8(ascii: "/")) else { return folder }
+        return folder.replacingOccurrences(of: "/", with: String(UnicodeScalar(UInt8(bitPattern: delimiter))))
     }
 
     /// Creates `folder` unless LIST shows it exists.
