@@ -1,5 +1,6 @@
 import CEtPan
 import CEtPanTLS
+import Foundation
 import Glibc
 import GatewayConfig
 
@@ -131,6 +132,7 @@ extension IMAPConnection {
 /// The text a C function wrote into `buffer`, up to its terminating NUL.
 private func text(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 extension Optional<String> {

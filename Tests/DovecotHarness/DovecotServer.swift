@@ -3,7 +3,8 @@ import Glibc
 
 /// A private Dovecot for tests: its own config, state, log and Maildir under a temporary folder,
 /// listening on 127.0.0.1 on free ports (plain/STARTTLS and IMAPS), with one passwd-file user and a
-/// server certificate from `TestCertificates`. `stop()` ends it by PID; call it in a `defer`.
+/// server certificate from `TestCertificates`. `stop()` ends it by PID; call it in a `defer`. The
+/// temporary folder is removed when the value goes away.
 public final class DovecotServer: @unchecked Sendable {
     public let directory: URL
     public let certificates: TestCertificates
@@ -33,6 +34,7 @@ public final class DovecotServer: @unchecked Sendable {
 
     deinit {
         stop()
+        try? FileManager.default.removeItem(at: directory)
     }
 
     /// The config file Dovecot runs with.
