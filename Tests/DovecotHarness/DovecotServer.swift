@@ -14,7 +14,7 @@ public final class DovecotServer: @unchecked Sendable {
     public let user = "notes"
     public let password = "correct horse battery staple"
     private let lock = NSLock()
-    private var process: Process?
+    private var process: SpawnedProcess?
 
     public init() throws {
         directory = FileManager.default.temporaryDirectory
@@ -45,38 +45,27 @@ public final class DovecotServer: @unchecked Sendable {
 
     /// Starts Dovecot and waits until both ports accept connections.
     public func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/dovecot")
-        process.arguments = ["-F", "-c", configurationFile]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: logFile) ?? FileHandle.nullDevice
-        try process.run()
+        let process = try SpawnedProcess("/usr/sbin/dovecot", ["-F", "-c", configurationFile], errorLog: logFile)
         lock.withLock { self.process = process }
-        let deadline = Date().addingTimeInterval(10)
-        while !(accepts(imapPort) && accepts(imapsPort)) {
-            guard process.isRunning, Date() < deadline else {
-                stop()
-                throw HarnessError("Dovecot did not start; its log:\n\(log)")
-            }
+        for _ in 0..<500 {
+            if accepts(imapPort) && accepts(imapsPort) { return }
+            if process.hasExited() { break }
             usleep(20_000)
         }
+        stop()
+        throw HarnessError("Dovecot did not start; its log:\n\(log)")
     }
 
     /// Ends Dovecot by its PID: SIGTERM, on which the master closes every client connection and
     /// ends its imap processes; if it is still running after five seconds, SIGKILL to the master
     /// and to each of its child processes, by PID.
     public func stop() {
-        guard let process = lock.withLock({ () -> Process? in defer { self.process = nil }; return self.process })
+        guard let process = lock.withLock({ () -> SpawnedProcess? in defer { self.process = nil }; return self.process })
         else { return }
-        let master = process.processIdentifier
-        let children = childProcesses(of: master)
-        Glibc.kill(master, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            for pid in [master] + children { Glibc.kill(pid, SIGKILL) }
-        }
-        process.waitUntilExit()
+        let children = childProcesses(of: process.pid)
+        guard !process.stop(with: SIGTERM, within: 5) else { return }
+        for pid in children { kill(pid, SIGKILL) }
+        _ = process.stop(with: SIGKILL, within: 5)
     }
 
     public var log: String {
