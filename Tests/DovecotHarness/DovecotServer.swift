@@ -16,7 +16,12 @@ public final class DovecotServer: @unchecked Sendable {
     private let lock = NSLock()
     private var process: SpawnedProcess?
 
-    public init() throws {
+    /// The capabilities Dovecot announces after login, replacing its own list when given: leave out
+    /// IDLE or MOVE to exercise a client's fallbacks.
+    public let capabilities: String?
+
+    public init(capabilities: String? = nil) throws {
+        self.capabilities = capabilities
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("notegate-dovecot-\(UUID().uuidString.prefix(8))")
         for folder in ["run", "state", "mail", "home"] {
@@ -132,6 +137,7 @@ public final class DovecotServer: @unchecked Sendable {
         mail_location = maildir:\(root)/mail/%u
         first_valid_uid = 1
         mail_max_userip_connections = 100
+        \(capabilities.map { "imap_capability = \($0)" } ?? "")
         passdb {
           driver = passwd-file
           args = scheme=PLAIN \(root)/passwd

@@ -44,9 +44,13 @@ extension DovecotSuite {
             let error = await #expect(throws: IMAPError.self) { try await watcher.peekNewMessages() }
             #expect(error?.code == .insecureRefused)
 
+            let log = LogCapture()
             let insecure = MailboxWatcher(mailbox: mailboxConfig(server, transport: .plain, allowInsecure: true),
-                                          folder: "INBOX", checkpoints: InMemoryCheckpointStore(), logger: testLogger)
+                                          folder: "INBOX", checkpoints: InMemoryCheckpointStore(), logger: log.logger)
             #expect(try await insecure.peekNewMessages().isEmpty)
+            #expect(try await insecure.peekNewMessages().isEmpty)
+            let warning = "IMAP connection is not encrypted (allow_insecure is set)"
+            #expect(log.messages(at: .warning) == [warning, warning], "a warning on every connect")
         }
     }
 }

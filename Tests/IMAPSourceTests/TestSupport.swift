@@ -8,13 +8,13 @@ import Logging
 func mailboxConfig(_ server: DovecotServer, transport: MailboxConfig.Transport = .imaps,
                    caFile: String?? = nil, allowInsecure: Bool = false,
                    actions: MailboxConfig.OutcomeActions = .init(posted: .keep, skipped: .keep, failed: .keep),
-                   maxMessageBytes: Int = 26_214_400) -> MailboxConfig {
+                   maxMessageBytes: Int = 26_214_400, pollIntervalSeconds: Int = 60) -> MailboxConfig {
     MailboxConfig(
         name: "support", host: "127.0.0.1", port: transport == .imaps ? server.imapsPort : server.imapPort,
         transport: transport, allowInsecure: allowInsecure,
         tls: .init(verify: true, caFile: caFile ?? server.certificates.caFile),
         username: server.user, authentication: .login(password: .file(server.passwordFile)),
-        maxMessageBytes: maxMessageBytes, sweepIntervalSeconds: 30, timeoutSeconds: 5, actions: actions
+        maxMessageBytes: maxMessageBytes, pollIntervalSeconds: pollIntervalSeconds, sweepIntervalSeconds: 30, timeoutSeconds: 5, actions: actions
     )
 }
 
@@ -85,4 +85,39 @@ func startWatching(_ watcher: MailboxWatcher, recorder: MessageRecorder,
 func stop(_ task: Task<Void, any Error>) async {
     task.cancel()
     _ = await task.result
+}
+
+/// Keeps every log record a logger made, for tests that assert what was logged.
+final class LogCapture: @unchecked Sendable {
+    // `records` is guarded by `lock`.
+    private let lock = NSLock()
+    private var records: [(level: Logger.Level, message: String, metadata: Logger.Metadata)] = []
+
+    var logger: Logger {
+        Logger(label: "notegate.imap.tests") { _ in Handler(capture: self) }
+    }
+
+    func messages(at level: Logger.Level) -> [String] {
+        lock.withLock { records.filter { $0.level == level }.map(\.message) }
+    }
+
+    func metadata(of message: String) -> [Logger.Metadata] {
+        lock.withLock { records.filter { $0.message == message }.map(\.metadata) }
+    }
+
+    private struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .debug
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+            capture.lock.withLock { capture.records.append((event.level, "\(event.message)", merged)) }
+        }
+    }
 }
