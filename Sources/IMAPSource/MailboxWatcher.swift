@@ -120,6 +120,10 @@ public struct MailboxWatcher: Sendable {
             ])
             checkpoint = Checkpoint(uidValidity: status.uidValidity, lastUID: 0)
         }
+        // UIDNEXT at or below the next expected UID proves there is nothing new: skip the search.
+        if status.uidNext != 0 && status.uidNext <= checkpoint.lastUID + 1 {
+            return (status, checkpoint, [])
+        }
         return (status, checkpoint, try await connection.uids(above: checkpoint.lastUID))
     }
 

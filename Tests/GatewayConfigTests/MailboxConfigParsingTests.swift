@@ -1,3 +1,4 @@
+import Foundation
 import GatewayConfig
 import Testing
 
@@ -67,5 +68,25 @@ import Testing
         dump(secret, to: &dumped)
         #expect(!dumped.contains("hunter2"))
         #expect(secret.reveal() == "hunter2")
+    }
+}
+
+@Suite struct SecretSourceTests {
+    @Test func commandOutputIsTheSecretWithoutTrailingNewline() throws {
+        #expect(try SecretSource.command("echo ya29.token").resolve().reveal() == "ya29.token")
+    }
+
+    @Test func missingSecretsSayWhereTheyWereLookedFor() {
+        let unset = #expect(throws: SecretError.self) {
+            try SecretSource.environment("NOTEGATE_TEST_UNSET_VARIABLE").resolve()
+        }
+        #expect(unset?.description.contains("NOTEGATE_TEST_UNSET_VARIABLE") == true)
+        let failing = #expect(throws: SecretError.self) { try SecretSource.command("exit 3").resolve() }
+        #expect(failing?.description.contains("status 3") == true)
+        let emptyFile = FileManager.default.temporaryDirectory.appendingPathComponent("notegate-empty-\(UUID())").path
+        FileManager.default.createFile(atPath: emptyFile, contents: Data("\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: emptyFile) }
+        let empty = #expect(throws: SecretError.self) { try SecretSource.file(emptyFile).resolve() }
+        #expect(empty?.description.contains("empty") == true)
     }
 }
