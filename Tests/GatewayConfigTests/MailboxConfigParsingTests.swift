@@ -76,7 +76,7 @@ import Testing
         #expect(try SecretSource.command("echo ya29.token").resolve().reveal() == "ya29.token")
     }
 
-    @Test func missingSecretsSayWhereTheyWereLookedFor() {
+    @Test func missingSecretsSayWhereTheyWereLookedFor() throws {
         let unset = #expect(throws: SecretError.self) {
             try SecretSource.environment("NOTEGATE_TEST_UNSET_VARIABLE").resolve()
         }
@@ -84,7 +84,7 @@ import Testing
         let failing = #expect(throws: SecretError.self) { try SecretSource.command("exit 3").resolve() }
         #expect(failing?.description.contains("status 3") == true)
         let emptyFile = FileManager.default.temporaryDirectory.appendingPathComponent("notegate-empty-\(UUID())").path
-        FileManager.default.createFile(atPath: emptyFile, contents: Data("\n".utf8))
+        try Data("\n".utf8).write(to: URL(fileURLWithPath: emptyFile))
         defer { try? FileManager.default.removeItem(atPath: emptyFile) }
         let empty = #expect(throws: SecretError.self) { try SecretSource.file(emptyFile).resolve() }
         #expect(empty?.description.contains("empty") == true)
