@@ -14,7 +14,7 @@ extension IMAPConnection {
                     + "`allow_insecure: true` for a trusted local network.")
             }
             logger.warning("IMAP connection is not encrypted (allow_insecure is set)", metadata: [
-                "mailbox": "\(config.name)", "host": "\(config.host)",
+                "host": "\(config.host)",
             ])
         }
         let socket = try tcpConnect()

@@ -95,7 +95,7 @@ extension IMAPConnection {
         if let list { mailimap_list_result_free(list) }
         if !exists {
             try check(mailimap_create(session, folder), "CREATE \(folder)")
-            logger.info("created IMAP folder", metadata: ["mailbox": "\(config.name)", "folder": "\(folder)"])
+            logger.info("created IMAP folder", metadata: ["created_folder": "\(folder)"])
         }
         knownFolders.insert(folder)
     }

@@ -6,6 +6,7 @@ import Logging
 
 /// One IMAP session with a mailbox, running on a thread of its own: every libetpan call blocks that
 /// thread and never a thread of Swift's cooperative pool. Callers use it through `async` methods.
+/// Its logger carries the mailbox and folder metadata of the watcher that made it.
 actor IMAPConnection {
     private let thread: ConnectionThread
     let config: MailboxConfig
@@ -47,8 +48,7 @@ actor IMAPConnection {
         try authenticate(session)
         try check(refreshCapabilities(session), "CAPABILITY")
         logger.info("IMAP connected", metadata: [
-            "mailbox": "\(config.name)", "host": "\(config.host)", "transport": "\(config.transport)",
-            "idle": "\(supportsIdle)",
+            "host": "\(config.host)", "transport": "\(config.transport)", "idle": "\(supportsIdle)",
         ])
     }
 
