@@ -10,9 +10,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "notegate", targets: ["notegate"]),
+        .executable(name: "notegate-bench", targets: ["notegate-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries, imported as-is. libetpan's pkg-config file carries flags SwiftPM rejects,
@@ -25,10 +30,41 @@ let package = Package(
         .target(name: "HTMLText", dependencies: ["CLibXML2"], swiftSettings: strictSwift),
         .target(name: "NoteExtraction", dependencies: ["MailParsing", "HTMLText"], swiftSettings: strictSwift),
 
+        // LeadSquared Service CRM: the client the pipeline posts through, and a local server that
+        // behaves like the documented API for tests, the demo and benchmarks.
+        .target(
+            name: "LeadSquared",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "LeadSquaredSandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
         .executableTarget(
             name: "notegate",
             dependencies: [
-                "MailParsing", "NoteExtraction",
+                "MailParsing", "NoteExtraction", "LeadSquaredSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // `make bench-post`: drains 500 notes through the client into an in-process sandbox (release build).
+        .executableTarget(
+            name: "notegate-bench",
+            dependencies: [
+                "LeadSquared", "LeadSquaredSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -38,5 +74,15 @@ let package = Package(
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"], swiftSettings: strictSwift),
         .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing"],
                     swiftSettings: strictSwift),
+        .testTarget(
+            name: "LeadSquaredTests",
+            dependencies: [
+                "LeadSquared", "LeadSquaredSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
     ]
 )
