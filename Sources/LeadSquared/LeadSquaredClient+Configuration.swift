@@ -18,6 +18,9 @@ extension LeadSquaredClient {
         /// The longest wait for a whole call, from asking for a connection to the last byte of the answer.
         /// Default 30 s.
         public var requestTimeout: Duration = .seconds(30)
+        /// How long an unused connection is kept open. Default 4 s: shorter than the keep-alive of common
+        /// servers and gateways (5 s and up), so a call never races the server closing its connection.
+        public var idleConnectionTimeout: Duration = .seconds(4)
         /// The calls the account allows; the rate governor keeps under it. Default: the documented 25 per 5 s.
         public var rateLimit: RateLimit = .documented
         /// Backoff for transient failures, for the pipeline. Default: 2 s base, 5 min cap, 8 tries.
@@ -49,6 +52,7 @@ extension LeadSquaredClient {
             for (name, positive) in [
                 ("rateLimit.calls", rateLimit.calls > 0), ("rateLimit.window", rateLimit.window > .zero),
                 ("connectTimeout", connectTimeout > .zero), ("requestTimeout", requestTimeout > .zero),
+                ("idleConnectionTimeout", idleConnectionTimeout > .zero),
                 ("maxNoteBytes", maxNoteBytes > 0),
             ] where !positive {
                 throw .notPositive(name)

@@ -28,10 +28,14 @@ public final class LeadSquaredClient: Sendable {
         var settings = HTTPClient.Configuration()
         settings.timeout = .init(connect: TimeAmount(configuration.connectTimeout))
         settings.redirectConfiguration = .disallow
+        // Enough connections for a whole window's calls at once, closed before any server's keep-alive
+        // runs out, so no call goes out on a connection the server is closing (it would end uncertain).
+        settings.connectionPool = .init(
+            idleTimeout: TimeAmount(configuration.idleConnectionTimeout),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.rateLimit.calls
+        )
         // A refused connection fails the call at once; retrying is the pipeline's decision, not the pool's.
         settings.connectionPool.retryConnectionEstablishment = false
-        // Enough connections for a whole window's calls at once.
-        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.rateLimit.calls
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings,
                           backgroundActivityLogger: logger)
     }
@@ -46,22 +50,24 @@ public final class LeadSquaredClient: Sendable {
         }
         let outcome = await call(
             .POST, configuration.url("internalnote", "upload"), body: InternalNoteBody(note).json,
-            logger: logger
+            action: "post the note on ticket \(note.ticketID)", ticketID: note.ticketID, logger: logger
         ) { answer, call in
-            PostOutcome(answer: answer, note: note, call: call, window: self.configuration.rateLimit.window)
+            PostOutcome(answer: answer, call: call, window: self.configuration.rateLimit.window)
         }
-        logger.log(level: outcome.logLevel, "Note call finished", metadata: ["outcome": "\(outcome.kind)"])
+        logger.log(level: outcome.logLevel, "Note call finished", metadata: outcome.logMetadata)
         return outcome
     }
 
     /// Confirms the host, tenant and keys by reading one ticket ("Get a Ticket's Details by Id"); posts nothing.
     public func verifyAccess(ticketID: Int) async -> AccessCheck {
-        let probe = NoteRequest(ticketID: ticketID, text: "")
-        let outcome = await call(.GET, configuration.url("tickets", String(ticketID)), body: nil, logger: logger) {
-            answer, call in
+        let outcome = await call(
+            .GET, configuration.url("tickets", String(ticketID)), body: nil, action: "read ticket \(ticketID)",
+            ticketID: ticketID, logger: logger
+        ) { answer, call in
+            // A ticket's details are not a receipt: any 2xx grants access.
             (200..<300).contains(answer.status)
                 ? .posted(NoteReceipt(message: "", ticketID: ticketID, organizationID: nil))
-                : PostOutcome(answer: answer, note: probe, call: call, window: self.configuration.rateLimit.window)
+                : PostOutcome(answer: answer, call: call, window: self.configuration.rateLimit.window)
         }
         return AccessCheck(outcome)
     }
@@ -73,15 +79,17 @@ public final class LeadSquaredClient: Sendable {
 
     /// Makes one governed call and classifies what came back.
     private func call(
-        _ method: HTTPMethod, _ url: URL, body: Data?, logger: Logger,
-        classify: (ServerAnswer, String) -> PostOutcome
+        _ method: HTTPMethod, _ url: URL, body: Data?, action: String, ticketID: Int, logger: Logger,
+        classify: (ServerAnswer, CallDescription) -> PostOutcome
     ) async -> PostOutcome {
-        let description = "\(method) \(url.absoluteString)"
+        let description = CallDescription(
+            action: action, ticketID: ticketID, request: "\(method) \(url.absoluteString)"
+        )
         let permit: RateGovernor<ContinuousClock>.Permit
         do {
             permit = try await governor.acquire()
         } catch {
-            return .transient(reason: "\(description) was cancelled while waiting for the rate limit; nothing was sent.")
+            return .transient(reason: "Cancelled while waiting for the rate limit to \(action); nothing was sent.")
         }
         let outcome: PostOutcome
         switch await exchange(method, url, body: body, logger: logger) {

@@ -22,6 +22,16 @@ extension PostOutcome {
         }
     }
 
+    /// The outcome's kind, and its reason when it has one, for the client's log line.
+    var logMetadata: Logger.Metadata {
+        switch self {
+        case .posted, .rateLimited:
+            ["outcome": "\(kind)"]
+        case .transient(let reason), .uncertain(let reason), .rejected(let reason), .configuration(let reason):
+            ["outcome": "\(kind)", "reason": "\(reason)"]
+        }
+    }
+
     /// The same outcome with any key that a server message echoed blotted out.
     func redacted(by configuration: LeadSquaredClient.Configuration) -> Self {
         switch self {

@@ -28,57 +28,65 @@ extension PostOutcome {
     /// receipt is rebuilt from the request, because posting again would duplicate the note); 408 is transient
     /// (the server had not read the whole request); every 5xx is transient; 403 (IP allowlist), 405 and 3xx
     /// (redirects are not followed) are configuration faults; any other 4xx rejects the note.
-    init(answer: ServerAnswer, note: NoteRequest, call: String, window: Duration) {
+    init(answer: ServerAnswer, call: CallDescription, window: Duration) {
         // The server's words end each reason's first sentence, which supplies its own full stop.
         let said = answer.serverMessage.map { ": " + $0.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) }
             ?? ""
-        switch answer.status {
+        let status = answer.status
+        switch status {
         case 200..<300:
             self = .posted(
                 answer.decoded(NoteReceipt.self)
-                    ?? NoteReceipt(message: answer.serverMessage ?? "", ticketID: note.ticketID, organizationID: nil)
+                    ?? NoteReceipt(message: answer.serverMessage ?? "", ticketID: call.ticketID, organizationID: nil)
             )
         case 429:
             self = .rateLimited(retryAfter: answer.retryAfter.map { max($0, window) } ?? window)
         case 408, 500..<600:
-            self = .transient(reason: "LeadSquared failed to handle \(call) (\(answer.status))\(said). Retry later.")
-        case 400..<500 where Self.configurationStatuses.contains(answer.status):
-            self = .configuration(reason: Self.configurationAdvice(status: answer.status, call: call, said: said))
-        case 400..<500:
-            self = .rejected(
-                reason: "LeadSquared rejected the note for ticket \(note.ticketID) (\(answer.status))\(said)."
+            self = .transient(reason: "LeadSquared failed to \(call.action) (\(status))\(said). Retry later.")
+        case 400..<500 where Self.configurationStatuses.contains(status):
+            self = .configuration(
+                reason: "LeadSquared refused \(call.request) (\(status))\(said). \(Self.advice(status))"
             )
+        case 400..<500:
+            self = .rejected(reason: "LeadSquared refused to \(call.action) (\(status))\(said).")
         default:
             self = .configuration(
-                reason: "LeadSquared answered \(call) with \(answer.status)\(said); redirects are not followed. "
+                reason: "LeadSquared answered \(call.request) with \(status)\(said); redirects are not followed. "
                     + "Set host to the account's API host."
             )
         }
     }
 
     /// Classifies a call that got no answer, by whether the request had been completely written.
-    init(failure: TransportFailure, call: String) {
+    init(failure: TransportFailure, call: CallDescription) {
         if failure.requestSent {
             self = .uncertain(
-                reason: "\(call) was sent but no answer came (\(failure.summary)); the note may or may not have "
-                    + "been posted."
+                reason: "\(call.request) was sent to \(call.action) but no answer came (\(failure.summary)); "
+                    + "it may or may not have taken effect."
             )
         } else {
             self = .transient(
-                reason: "\(call) could not be sent (\(failure.summary)); nothing was posted. Retry later."
+                reason: "\(call.request) to \(call.action) could not be sent (\(failure.summary)); nothing "
+                    + "reached LeadSquared. Retry later."
             )
         }
     }
 
     static let configurationStatuses: Set<Int> = [401, 403, 404, 405]
 
-    private static func configurationAdvice(status: Int, call: String, said: String) -> String {
-        let advice =
-            switch status {
-            case 401: "Check accessKey and secretKey."
-            case 403: "The account may allow only listed IPs: add this host's address, or check the keys."
-            default: "Check host (the account's API host) and tenantID."
-            }
-        return "LeadSquared refused \(call) (\(status))\(said). \(advice)"
+    private static func advice(_ status: Int) -> String {
+        switch status {
+        case 401: "Check accessKey and secretKey."
+        case 403: "The account may allow only listed IPs: add this host's address, or check the keys."
+        default: "Check host (the account's API host) and tenantID."
+        }
     }
+}
+
+/// A call in words, for the reasons of outcomes: what it was to do ("post the note on ticket 143") and the
+/// request line it was sent as.
+struct CallDescription: Sendable {
+    let action: String
+    let ticketID: Int
+    let request: String
 }

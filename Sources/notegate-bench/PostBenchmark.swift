@@ -45,8 +45,9 @@ struct PostBenchmark: AsyncParsableCommand {
                      recorded.count, wallTime))
         print(String(format: "sustained %.3f notes/s (%d notes after the first window over %.2f s) = %.4f of the ceiling",
                      sustained, recorded.count - limit.calls, span, ratio))
+        let others = tally.other.isEmpty ? "none" : tally.other.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         print("429s: \(tally.rateLimited) seen by the client, \(stats.rateLimited) counted by the sandbox; "
-            + "other outcomes: \(tally.other)")
+            + "other outcomes: \(others)")
         let met = ratio >= 0.97 && stats.rateLimited == 0 && tally.posted == notes
         print("goal (≥ 0.97 of the ceiling, no 429, every note posted): \(met ? "met" : "NOT met")")
         if !met { throw ExitCode.failure }

@@ -9,11 +9,12 @@ import Testing
 @Suite("Outcome classification")
 struct OutcomeClassificationTests {
     let note = NoteRequest(ticketID: 143, text: "x")
+    let call = CallDescription(action: "post the note on ticket 143", ticketID: 143, request: "POST /upload")
 
     func outcome(_ status: Int, body: String = "", headers: HTTPHeaders = [:]) -> PostOutcome {
         PostOutcome(
             answer: ServerAnswer(status: status, headers: headers, body: ByteBuffer(string: body)),
-            note: note, call: "POST /upload", window: .seconds(5)
+            call: call, window: .seconds(5)
         )
     }
 

@@ -74,16 +74,15 @@ struct SecretRedactionTests {
 
     @Test("A server message that echoes a key is blotted out of the outcome")
     func echoedKeyIsRedacted() throws {
-        var configuration = LeadSquaredClient.Configuration(
+        let configuration = LeadSquaredClient.Configuration(
             host: URL(string: "https://example.com")!, tenantID: "t",
             accessKey: Secret(Self.accessKey), secretKey: Secret(Self.secretKey)
         )
-        configuration.maxNoteBytes = 10
         let echo = ServerAnswer(
             status: 400, headers: [:], body: ByteBuffer(string: #"{"Message":"bad key \#(Self.secretKey)"}"#)
         )
-        let outcome = PostOutcome(answer: echo, note: NoteRequest(ticketID: 1, text: "x"), call: "POST", window: .seconds(5))
-            .redacted(by: configuration)
+        let call = CallDescription(action: "post the note on ticket 1", ticketID: 1, request: "POST /upload")
+        let outcome = PostOutcome(answer: echo, call: call, window: .seconds(5)).redacted(by: configuration)
         assertNoKey(in: "\(outcome)")
         #expect("\(outcome)".contains("bad key <redacted>"))
     }
