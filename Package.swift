@@ -5,6 +5,8 @@ let strictSwift: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
 ]
 
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "notegate",
     platforms: [.macOS(.v14)],
@@ -13,9 +15,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries, imported as-is. libetpan's pkg-config file carries flags SwiftPM rejects,
@@ -23,62 +28,100 @@ let package = Package(
         .systemLibrary(name: "CEtPan", path: "Sources/CEtPan"),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
-
-        // The verifying TLS stream driver for libetpan, in C because it implements a C driver table.
+        // The verifying TLS stream driver for libetpan, over GnuTLS.
         .target(name: "CEtPanTLS", dependencies: ["CEtPan"], linkerSettings: [.linkedLibrary("gnutls")]),
 
+        // Bytes → ParsedMessage → NoteDecision: pure, no I/O.
         .target(name: "MailParsing", dependencies: ["CEtPan"], swiftSettings: strictSwift),
         .target(name: "HTMLText", dependencies: ["CLibXML2"], swiftSettings: strictSwift),
         .target(name: "NoteExtraction", dependencies: ["MailParsing", "HTMLText"], swiftSettings: strictSwift),
+
+        // Passwords and keys that never print themselves, and where they are read from.
+        .target(name: "Secrets", swiftSettings: strictSwift),
+        .target(name: "GatewayConfig", dependencies: ["Secrets", "Yams"], swiftSettings: strictSwift),
+        .target(name: "IMAPSource", dependencies: ["CEtPan", "CEtPanTLS", "GatewayConfig", "Secrets", logging],
+                swiftSettings: strictSwift),
+
+        // LeadSquared Service CRM: the client the pipeline posts through, and a local server that
+        // behaves like the documented API for tests, the demo and benchmarks.
+        .target(
+            name: "LeadSquared",
+            dependencies: [
+                "Secrets", logging,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "LeadSquaredSandbox",
+            dependencies: [
+                logging,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
         // Message state, dedup and checkpoints. Stores plain values only: it knows nothing of
         // parsing, IMAP or HTTP; the pipeline maps its types to and from the ledger's.
         .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strictSwift),
 
+        // The pipeline: wires the source, the decision, the ledger and the client.
         .target(
             name: "Gateway",
-            dependencies: [
-                "MailParsing", "NoteExtraction", "Ledger",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strictSwift
-        ),
-
-        .target(name: "GatewayConfig", dependencies: ["Yams"], swiftSettings: strictSwift),
-        .target(
-            name: "IMAPSource",
-            dependencies: ["CEtPan", "CEtPanTLS", "GatewayConfig", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["MailParsing", "NoteExtraction", "Ledger", "LeadSquared", "IMAPSource", "GatewayConfig",
+                           "Secrets", logging],
             swiftSettings: strictSwift
         ),
 
         .executableTarget(
             name: "notegate",
             dependencies: [
-                "MailParsing", "NoteExtraction", "GatewayConfig", "IMAPSource",
-                .product(name: "Logging", package: "swift-log"),
+                "MailParsing", "NoteExtraction", "GatewayConfig", "IMAPSource", "LeadSquaredSandbox", "Gateway",
+                "Ledger", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
         ),
 
+        // Benchmarks, built in release by `make bench-parse` and `make bench-post`.
         .executableTarget(name: "notegate-bench-parse", dependencies: ["NoteExtraction"],
                           path: "Sources/ParseBenchmark", swiftSettings: strictSwift),
+        .executableTarget(
+            name: "notegate-bench",
+            dependencies: [
+                "LeadSquared", "LeadSquaredSandbox", "Secrets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
 
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Ledger", "NoteExtraction"],
-                    swiftSettings: strictSwift),
+        // A private Dovecot per test; shared by every test target that needs a real IMAP server.
+        .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
+
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], swiftSettings: strictSwift),
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"], swiftSettings: strictSwift),
         .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing"],
                     swiftSettings: strictSwift),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strictSwift),
-        // A private Dovecot per test suite; shared by every test target that needs a real IMAP server.
-        .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
-        .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"], swiftSettings: strictSwift),
+        .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "Secrets"], swiftSettings: strictSwift),
+        .testTarget(name: "IMAPSourceTests", dependencies: ["IMAPSource", "GatewayConfig", "DovecotHarness", logging],
+                    swiftSettings: strictSwift),
         .testTarget(
-            name: "IMAPSourceTests",
-            dependencies: ["IMAPSource", "GatewayConfig", "DovecotHarness", .product(name: "Logging", package: "swift-log")],
+            name: "LeadSquaredTests",
+            dependencies: [
+                "LeadSquared", "LeadSquaredSandbox", "Secrets", logging,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSwift
         ),
+        .testTarget(name: "GatewayTests",
+                    dependencies: ["Gateway", "Ledger", "NoteExtraction", "LeadSquared", "LeadSquaredSandbox",
+                                   "DovecotHarness", "GatewayConfig", "IMAPSource", "Secrets", logging],
+                    swiftSettings: strictSwift),
     ]
 )

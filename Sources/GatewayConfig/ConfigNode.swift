@@ -1,3 +1,4 @@
+import Secrets
 import Yams
 
 /// A YAML mapping from the config file with the path that led to it, so that every error can name

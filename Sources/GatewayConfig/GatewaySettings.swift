@@ -1,3 +1,5 @@
+import Secrets
+
 /// Where notes go: the LeadSquared account, and how fast and how persistently to call it.
 public struct LeadSquaredSettings: Sendable, Equatable {
     /// The account's API host, like `https://apigw.service-in.leadsquared.com` (from the account manager).

@@ -1,3 +1,5 @@
+import Secrets
+
 extension MailboxConfig {
     private static let keys: Set<String> = [
         "name", "host", "port", "transport", "allow_insecure", "tls", "username", "auth",

@@ -1,3 +1,5 @@
+import Secrets
+
 /// One IMAP mailbox notegate watches: where it is, how to log in, which folders to read and what to
 /// do with each message once it has been handled. Built from a `mailboxes:` entry of the config file.
 public struct MailboxConfig: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import Secrets
 import CEtPan
 import CEtPanTLS
 import Foundation

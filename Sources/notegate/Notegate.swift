@@ -8,6 +8,7 @@ struct Notegate: AsyncParsableCommand {
         subcommands: [
             ExplainCommand.self,
             FetchCommand.self,
+            SandboxCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import Secrets
 import Foundation
 import GatewayConfig
 import Testing

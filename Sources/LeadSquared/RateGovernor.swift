@@ -1,0 +1,81 @@
+/// Keeps every poster that uses one access key under the account's call limit, so a backlog drains at the
+/// ceiling (25 calls per 5 s: 5 notes/s) without a 429. Share one governor among all clients of a key.
+///
+/// Ask for a ``Permit`` before each call and release it when the answer (or the failure) is in; a call
+/// keeps its slot until one window after it ended (see ``CallWindow``). After a 429, ``pause(for:)`` stops
+/// all grants for a whole window. Waiting is on the injected clock, so tests can drive it by hand.
+public actor RateGovernor<C: Clock> where C.Duration == Duration {
+    /// The right to make one call; hand it back with ``RateGovernor/release(_:)``.
+    public struct Permit: Sendable {
+        fileprivate let slot: Int
+    }
+
+    private let clock: C
+    private let origin: C.Instant
+    private var calls: CallWindow
+    private var releaseWaiters: [Int: CheckedContinuation<Void, any Error>] = [:]
+    private var nextWaiter = 0
+
+    /// The window length, also the pause after a 429.
+    public nonisolated let window: Duration
+
+    public init(limit: RateLimit, clock: C) {
+        self.clock = clock
+        origin = clock.now
+        calls = CallWindow(limit: limit)
+        window = limit.window
+    }
+
+    private var elapsed: Duration { origin.duration(to: clock.now) }
+
+    /// Waits until a call is allowed. Throws `CancellationError` if the waiting task is cancelled.
+    public func acquire() async throws -> Permit {
+        while true {
+            try Task.checkCancellation()
+            switch calls.claim(at: elapsed) {
+            case .granted(let slot):
+                return Permit(slot: slot)
+            case .wait(let moment):
+                try await clock.sleep(until: origin.advanced(by: moment), tolerance: nil)
+            case .waitForRelease:
+                try await waitForRelease()
+            }
+        }
+    }
+
+    /// Marks the permit's call as ended now.
+    public func release(_ permit: Permit) {
+        calls.release(slot: permit.slot, at: elapsed)
+        let waiters = releaseWaiters.values
+        releaseWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Grants nothing for `duration` from now: the server said 429, so its window is full.
+    public func pause(for duration: Duration) {
+        calls.pause(until: elapsed + duration)
+    }
+
+    private func waitForRelease() async throws {
+        let id = nextWaiter
+        nextWaiter += 1
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                releaseWaiters[id] = continuation
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        releaseWaiters.removeValue(forKey: id)?.resume(throwing: CancellationError())
+    }
+}
+
+extension RateGovernor where C == ContinuousClock {
+    /// A governor on the real clock.
+    public init(limit: RateLimit) {
+        self.init(limit: limit, clock: ContinuousClock())
+    }
+}

@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A status line and (the start of) a body the server sent back.
+struct ServerAnswer: Sendable {
+    /// Bodies are read up to this size: receipts and error messages are small.
+    static let maxBodyBytes = 16_384
+
+    var status: Int
+    var headers: HTTPHeaders
+    var body: ByteBuffer
+
+    /// The server's own explanation: `Message` or `ExceptionMessage` of a JSON body, else the body's text,
+    /// shortened; `nil` for an empty body.
+    var serverMessage: String? {
+        let text = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
+        if let fields = decoded([String: ExplanationField].self) {
+            let parts = ["Message", "ExceptionMessage"].compactMap { fields[$0]?.text }
+            if !parts.isEmpty { return parts.joined(separator: " — ") }
+        }
+        return text.count > 300 ? text.prefix(300) + "…" : text
+    }
+
+    /// The `Retry-After` header, when it gives whole seconds.
+    var retryAfter: Duration? {
+        headers.first(name: "Retry-After").flatMap(Int.init).map { .seconds($0) }
+    }
+
+    func decoded<T: Decodable>(_ type: T.Type) -> T? {
+        try? JSONDecoder().decode(type, from: Data(body.readableBytesView))
+    }
+}
+
+/// One field of an error body: kept if it is text, ignored otherwise.
+private struct ExplanationField: Decodable {
+    let text: String?
+
+    init(from decoder: any Decoder) throws {
+        text = try? decoder.singleValueContainer().decode(String.self)
+    }
+}
+
+/// A call that got no status line back, and whether the request had been completely written before it failed:
+/// the line between "nothing was posted" and "it may have been".
+struct TransportFailure: Error {
+    var error: any Error
+    var requestSent: Bool
+
+    /// What went wrong, in a few words.
+    var summary: String {
+        switch error {
+        case let error as HTTPClientError:
+            switch error {
+            case .deadlineExceeded: "no answer within the request timeout"
+            case .remoteConnectionClosed: "the server closed the connection"
+            case .connectTimeout: "connecting timed out"
+            case .readTimeout: "the answer stopped arriving"
+            case .cancelled: "the call was cancelled"
+            default: String(describing: error)
+            }
+        case is CancellationError:
+            "the call was cancelled"
+        default:
+            String(describing: error)
+        }
+    }
+}
