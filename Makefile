@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libetpan-dev libxml2-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libetpan-dev libxml2-dev libsqlite3-dev pkg-config libgnutls28-dev openssl dovecot-imapd python3
 
 .PHONY: deps build test bench-parse
 

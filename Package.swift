@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, imported as-is. libetpan's pkg-config file carries flags SwiftPM rejects,
@@ -22,6 +23,9 @@ let package = Package(
         .systemLibrary(name: "CEtPan", path: "Sources/CEtPan"),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+
+        // The verifying TLS stream driver for libetpan, in C because it implements a C driver table.
+        .target(name: "CEtPanTLS", dependencies: ["CEtPan"], linkerSettings: [.linkedLibrary("gnutls")]),
 
         .target(name: "MailParsing", dependencies: ["CEtPan"], swiftSettings: strictSwift),
         .target(name: "HTMLText", dependencies: ["CLibXML2"], swiftSettings: strictSwift),
@@ -40,10 +44,18 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        .target(name: "GatewayConfig", dependencies: ["Yams"], swiftSettings: strictSwift),
+        .target(
+            name: "IMAPSource",
+            dependencies: ["CEtPan", "CEtPanTLS", "GatewayConfig", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift
+        ),
+
         .executableTarget(
             name: "notegate",
             dependencies: [
-                "MailParsing", "NoteExtraction", "Ledger",
+                "MailParsing", "NoteExtraction", "Ledger", "GatewayConfig", "IMAPSource",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -63,5 +75,13 @@ let package = Package(
         .testTarget(name: "NotegateCLITests", dependencies: ["notegate", "Ledger"], swiftSettings: strictSwift),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strictSwift),
+        // A private Dovecot per test suite; shared by every test target that needs a real IMAP server.
+        .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
+        .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "IMAPSourceTests",
+            dependencies: ["IMAPSource", "GatewayConfig", "DovecotHarness", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift
+        ),
     ]
 )

@@ -21,4 +21,8 @@ static inline int cetpan_clist_count(clist *_Nullable list) {
     return list ? list->count : 0;
 }
 
+static inline int cetpan_clist_append(clist *_Nonnull list, void *_Nullable data) {
+    return clist_append(list, data);
+}
+
 #endif

@@ -7,6 +7,7 @@ struct Notegate: AsyncParsableCommand {
         abstract: "Turns email into internal notes on LeadSquared Service CRM tickets.",
         subcommands: [
             ExplainCommand.self,
+            FetchCommand.self,
             LedgerCommand.self,
         ]
     )

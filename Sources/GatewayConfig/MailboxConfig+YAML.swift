@@ -1,0 +1,89 @@
+extension MailboxConfig {
+    private static let keys: Set<String> = [
+        "name", "host", "port", "transport", "allow_insecure", "tls", "username", "auth",
+        "password_env", "password_file", "oauth_token_file", "oauth_token_command", "folders",
+        "max_message_bytes", "poll_interval_seconds", "sweep_interval_seconds", "timeout_seconds", "actions",
+    ]
+
+    private enum AuthMethod: String, CaseIterable {
+        case login, plain, xoauth2
+    }
+
+    init(config: ConfigNode) throws {
+        try config.rejectUnknownKeys(Self.keys)
+        let transport = try config.choice("transport", as: Transport.self) ?? .imaps
+        let allowInsecure = try config.bool("allow_insecure") ?? false
+        if transport == .plain && !allowInsecure {
+            throw config.error("transport", "plain sends the password unencrypted; use imaps or starttls, "
+                + "or set `allow_insecure: true` if this connection never leaves a trusted network")
+        }
+        self.init(
+            name: try config.requiredString("name"),
+            host: try config.requiredString("host"),
+            port: try config.int("port", range: 1...65535),
+            transport: transport,
+            allowInsecure: allowInsecure,
+            tls: try Self.tlsSettings(config),
+            username: try config.requiredString("username"),
+            authentication: try Self.authentication(config),
+            folders: try config.stringList("folders") ?? ["INBOX"],
+            maxMessageBytes: try config.int("max_message_bytes", range: 1024...Int(Int32.max)) ?? 26_214_400,
+            pollIntervalSeconds: try config.int("poll_interval_seconds", range: 1...86_400) ?? 60,
+            sweepIntervalSeconds: try config.int("sweep_interval_seconds", range: 1...1_500) ?? 300,
+            timeoutSeconds: try config.int("timeout_seconds", range: 1...600) ?? 30,
+            actions: try Self.actions(config)
+        )
+    }
+
+    private static func tlsSettings(_ config: ConfigNode) throws -> TLSSettings {
+        guard let tls = try config.mapping("tls") else { return TLSSettings() }
+        try tls.rejectUnknownKeys(["verify", "ca_file"])
+        return TLSSettings(verify: try tls.bool("verify") ?? true, caFile: try tls.string("ca_file"))
+    }
+
+    private static func authentication(_ config: ConfigNode) throws -> Authentication {
+        let method = try config.choice("auth", as: AuthMethod.self) ?? .login
+        switch method {
+        case .login:
+            return .login(password: try secret(config, env: "password_env", file: "password_file"))
+        case .plain:
+            return .plain(password: try secret(config, env: "password_env", file: "password_file"))
+        case .xoauth2:
+            return .xoauth2(token: try secret(config, file: "oauth_token_file", command: "oauth_token_command"))
+        }
+    }
+
+    /// Exactly one of the given keys must name where the secret is.
+    private static func secret(_ config: ConfigNode, env: String? = nil, file: String,
+                               command: String? = nil) throws -> SecretSource {
+        let candidates: [(key: String, make: (String) -> SecretSource)] = [
+            env.map { ($0, SecretSource.environment) },
+            (file, SecretSource.file),
+            command.map { ($0, SecretSource.command) },
+        ].compactMap { $0 }
+        let given = candidates.filter { config.has($0.key) }
+        let names = candidates.map { "`\($0.key)`" }.joined(separator: " or ")
+        guard given.count == 1, let source = given.first else {
+            let key = given.dropFirst().first?.key ?? "auth"
+            throw config.error(key, "set exactly one of \(names) for this auth method")
+        }
+        return source.make(try config.requiredString(source.key))
+    }
+
+    private static func actions(_ config: ConfigNode) throws -> OutcomeActions {
+        var actions = OutcomeActions()
+        guard let section = try config.mapping("actions") else { return actions }
+        try section.rejectUnknownKeys(["posted", "skipped", "failed"])
+        let outcomes: [(String, WritableKeyPath<OutcomeActions, MailboxAction>)] = [
+            ("posted", \.posted), ("skipped", \.skipped), ("failed", \.failed),
+        ]
+        for (key, field) in outcomes {
+            guard let text = try section.string(key) else { continue }
+            guard let action = MailboxAction(configValue: text) else {
+                throw section.error(key, "expected keep, seen, delete or move:FOLDER, got \"\(text)\"")
+            }
+            actions[keyPath: field] = action
+        }
+        return actions
+    }
+}

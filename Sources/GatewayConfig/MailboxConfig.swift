@@ -1,0 +1,101 @@
+/// One IMAP mailbox notegate watches: where it is, how to log in, which folders to read and what to
+/// do with each message once it has been handled. Built from a `mailboxes:` entry of the config file.
+public struct MailboxConfig: Sendable, Equatable {
+    /// How the connection is protected.
+    public enum Transport: String, Sendable, Equatable, CaseIterable {
+        /// TLS from the first byte (port 993).
+        case imaps
+        /// Plain connection upgraded with STARTTLS before logging in (port 143).
+        case starttls
+        /// No encryption at all; refused unless `allowInsecure` is set.
+        case plain
+
+        /// The usual port for this transport.
+        public var defaultPort: Int { self == .imaps ? 993 : 143 }
+    }
+
+    /// How the server's certificate is checked.
+    public struct TLSSettings: Sendable, Equatable {
+        /// Check the chain and the host name. Default true.
+        public var verify: Bool
+        /// PEM file of trusted authorities, used instead of the system trust store. Default none.
+        public var caFile: String?
+
+        public init(verify: Bool = true, caFile: String? = nil) {
+            self.verify = verify
+            self.caFile = caFile
+        }
+    }
+
+    /// How notegate proves who it is.
+    public enum Authentication: Sendable, Equatable {
+        /// IMAP LOGIN with a password.
+        case login(password: SecretSource)
+        /// SASL PLAIN with a password.
+        case plain(password: SecretSource)
+        /// SASL XOAUTH2 with an OAuth access token (Gmail, Microsoft 365).
+        case xoauth2(token: SecretSource)
+    }
+
+    /// What to do with messages for each outcome of the pipeline.
+    public struct OutcomeActions: Sendable, Equatable {
+        /// After a note was posted. Default `move:notegate/posted`.
+        public var posted: MailboxAction
+        /// After a message was skipped (no ticket, auto-reply...). Default `move:notegate/skipped`.
+        public var skipped: MailboxAction
+        /// After posting failed for good. Default `keep`.
+        public var failed: MailboxAction
+
+        public init(posted: MailboxAction = .move(folder: "notegate/posted"),
+                    skipped: MailboxAction = .move(folder: "notegate/skipped"),
+                    failed: MailboxAction = .keep) {
+            self.posted = posted
+            self.skipped = skipped
+            self.failed = failed
+        }
+    }
+
+    /// The account name, used in checkpoints and logs.
+    public var name: String
+    public var host: String
+    public var port: Int
+    public var transport: Transport
+    /// Allows `transport: plain`. Default false.
+    public var allowInsecure: Bool
+    public var tls: TLSSettings
+    public var username: String
+    public var authentication: Authentication
+    /// Folders to read. Default `[INBOX]`.
+    public var folders: [String]
+    /// Messages larger than this (RFC822.SIZE) are reported as too large without downloading text. Default 25 MiB.
+    public var maxMessageBytes: Int
+    /// Seconds between checks for new mail when the server has no IDLE. Default 60.
+    public var pollIntervalSeconds: Int
+    /// Seconds between full `UID SEARCH` sweeps while idling; also bounds each IDLE. Default 300.
+    public var sweepIntervalSeconds: Int
+    /// Seconds allowed to connect, and for each server response. Default 30.
+    public var timeoutSeconds: Int
+    public var actions: OutcomeActions
+
+    public init(name: String, host: String, port: Int? = nil, transport: Transport = .imaps,
+                allowInsecure: Bool = false, tls: TLSSettings = TLSSettings(), username: String,
+                authentication: Authentication, folders: [String] = ["INBOX"],
+                maxMessageBytes: Int = 26_214_400, pollIntervalSeconds: Int = 60,
+                sweepIntervalSeconds: Int = 300, timeoutSeconds: Int = 30,
+                actions: OutcomeActions = OutcomeActions()) {
+        self.name = name
+        self.host = host
+        self.port = port ?? transport.defaultPort
+        self.transport = transport
+        self.allowInsecure = allowInsecure
+        self.tls = tls
+        self.username = username
+        self.authentication = authentication
+        self.folders = folders
+        self.maxMessageBytes = maxMessageBytes
+        self.pollIntervalSeconds = pollIntervalSeconds
+        self.sweepIntervalSeconds = sweepIntervalSeconds
+        self.timeoutSeconds = timeoutSeconds
+        self.actions = actions
+    }
+}

@@ -1,0 +1,145 @@
+import CEtPan
+import CEtPanTLS
+import Foundation
+import Glibc
+import GatewayConfig
+
+// Opening the connection: TCP, TLS per transport, greeting, login.
+extension IMAPConnection {
+    func connect(_ session: UnsafeMutablePointer<mailimap>) throws {
+        if config.transport == .plain {
+            guard config.allowInsecure else {
+                throw IMAPError(.insecureRefused, "refusing to connect to \(config.host) without TLS: the password "
+                    + "would cross the network in clear. Use `transport: imaps` or `starttls`, or set "
+                    + "`allow_insecure: true` for a trusted local network.")
+            }
+            logger.warning("IMAP connection is not encrypted (allow_insecure is set)", metadata: [
+                "host": "\(config.host)",
+            ])
+        }
+        let socket = try tcpConnect()
+        let stream: UnsafeMutablePointer<mailstream>?
+        if config.transport == .imaps {
+            do {
+                stream = mailstream_new(try tlsOpen(socket), 8192)
+            } catch {
+                Glibc.close(socket)
+                throw error
+            }
+        } else {
+            stream = mailstream_socket_open_timeout(socket, time_t(config.timeoutSeconds))
+        }
+        guard let stream else {
+            Glibc.close(socket)
+            throw IMAPError(.connectFailed, "cannot set up a stream to \(config.host)")
+        }
+        try check(mailimap_connect(session, stream), "greeting")
+        if config.transport == .starttls {
+            try startTLS(session)
+        }
+    }
+
+    private func startTLS(_ session: UnsafeMutablePointer<mailimap>) throws {
+        guard mailimap_starttls(session) == MAILIMAP_NO_ERROR else {
+            throw IMAPError(.starttlsUnavailable, "\(config.host) refused STARTTLS; use `transport: imaps` "
+                + "if the server offers port 993")
+        }
+        // As libetpan's own mailimap_socket_starttls does: the plain driver gives up the socket
+        // (freed without closing it) to the TLS driver.
+        let stream = session.pointee.imap_stream
+        let plain = mailstream_get_low(stream)
+        let secured = try tlsOpen(mailstream_low_get_fd(plain))
+        mailstream_low_free(plain)
+        mailstream_set_low(stream, secured)
+    }
+
+    private func tcpConnect() throws -> Int32 {
+        var status = NOTEGATE_TLS_OK
+        var message = [CChar](repeating: 0, count: 512)
+        let socket = notegate_tcp_connect(config.host, UInt16(config.port), Int32(config.timeoutSeconds),
+                                          &status, &message, message.count)
+        guard socket >= 0 else {
+            let reason = text(message)
+            let code: IMAPError.Code = status == NOTEGATE_TLS_TIMEOUT ? .timeout : .connectFailed
+            throw IMAPError(code, "cannot connect to \(config.host):\(config.port) (\(reason)); check `host` and `port`")
+        }
+        return socket
+    }
+
+    private func tlsOpen(_ socket: Int32) throws -> UnsafeMutablePointer<mailstream_low> {
+        var status = NOTEGATE_TLS_OK
+        var message = [CChar](repeating: 0, count: 512)
+        let low = config.tls.caFile.withOptionalCString { caFile in
+            config.host.withCString { host in
+                var options = notegate_tls_options(host: host, verify: config.tls.verify ? 1 : 0, ca_file: caFile,
+                                                   timeout_seconds: Int32(config.timeoutSeconds))
+                return notegate_tls_open(socket, &options, &status, &message, message.count)
+            }
+        }
+        guard let low else {
+            throw tlsError(status, reason: text(message))
+        }
+        return low
+    }
+
+    private func tlsError(_ status: notegate_tls_status, reason: String) -> IMAPError {
+        let host = config.host
+        switch status {
+        case NOTEGATE_TLS_UNTRUSTED:
+            return IMAPError(.tlsUntrusted, "TLS certificate for \(host) is not trusted (\(reason)). Set `tls.ca_file` "
+                + "to trust it, or `tls.verify = false` to skip verification (not recommended).")
+        case NOTEGATE_TLS_HOSTNAME_MISMATCH:
+            return IMAPError(.tlsHostnameMismatch, "TLS certificate presented by \(host) is for another host "
+                + "(\(reason)). Set `host` to a name the certificate carries.")
+        case NOTEGATE_TLS_CA_FILE_UNUSABLE:
+            return IMAPError(.tlsCAFileUnusable, "cannot use `tls.ca_file` \(config.tls.caFile ?? "") (\(reason)); "
+                + "it must be a readable PEM file of CA certificates")
+        case NOTEGATE_TLS_TIMEOUT:
+            return IMAPError(.timeout, "TLS handshake with \(host) timed out")
+        default:
+            return IMAPError(.tlsHandshakeFailed, "TLS handshake with \(host) failed (\(reason))")
+        }
+    }
+
+    func authenticate(_ session: UnsafeMutablePointer<mailimap>) throws {
+        let user = config.username
+        let result: Int32
+        switch config.authentication {
+        case .login(let source):
+            result = mailimap_login(session, user, try resolve(source).reveal())
+        case .plain(let source):
+            result = mailimap_authenticate(session, "PLAIN", config.host, nil, nil, user, user,
+                                           try resolve(source).reveal(), nil)
+        case .xoauth2(let source):
+            result = mailimap_oauth2_authenticate(session, user, try resolve(source).reveal())
+        }
+        guard Int(result) == MAILIMAP_NO_ERROR else {
+            let reply = session.pointee.imap_response.map { String(cString: $0) } ?? "no reply"
+            throw IMAPError(.authenticationFailed, "\(config.host) refused the login of \(user) (\(reply)); "
+                + "check `username`, the auth method and its password or token source")
+        }
+    }
+
+    private func resolve(_ source: SecretSource) throws -> Secret {
+        do {
+            return try source.resolve()
+        } catch {
+            throw IMAPError(.credentialsUnavailable, "cannot read the credentials for mailbox \(config.name): \(error)")
+        }
+    }
+}
+
+/// The text a C function wrote into `buffer`, up to its terminating NUL.
+private func text(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+extension Optional<String> {
+    fileprivate func withOptionalCString<Result>(_ body: (UnsafePointer<CChar>?) -> Result) -> Result {
+        switch self {
+        case .some(let text): text.withCString { body($0) }
+        case .none: body(nil)
+        }
+    }
+}

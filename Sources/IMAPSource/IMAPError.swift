@@ -1,0 +1,40 @@
+/// Everything that can go wrong talking to an IMAP server, with a message that says what happened,
+/// to which server, and what to do about it. Compare `code` to tell cases apart; new codes can be
+/// added without breaking callers.
+public struct IMAPError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        public static let connectFailed = Code("connect-failed")
+        public static let timeout = Code("timeout")
+        public static let connectionLost = Code("connection-lost")
+        public static let tlsUntrusted = Code("tls-untrusted")
+        public static let tlsHostnameMismatch = Code("tls-hostname-mismatch")
+        public static let tlsCAFileUnusable = Code("tls-ca-file-unusable")
+        public static let tlsHandshakeFailed = Code("tls-handshake-failed")
+        public static let starttlsUnavailable = Code("starttls-unavailable")
+        public static let insecureRefused = Code("insecure-refused")
+        public static let authenticationFailed = Code("authentication-failed")
+        public static let credentialsUnavailable = Code("credentials-unavailable")
+        public static let commandFailed = Code("command-failed")
+    }
+
+    public let code: Code
+    public let message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// Whether reconnecting later may help. Errors that only a change of configuration can fix
+    /// (an untrusted certificate, a wrong password) are not retryable.
+    public var isRetryable: Bool {
+        [.connectFailed, .timeout, .connectionLost, .tlsHandshakeFailed, .commandFailed].contains(code)
+    }
+}

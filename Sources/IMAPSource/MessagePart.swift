@@ -1,0 +1,58 @@
+/// One node of a message's MIME structure as the server's BODYSTRUCTURE describes it, with the IMAP
+/// section number used to fetch it.
+struct MessagePart: Sendable, Equatable {
+    indirect enum Content: Sendable, Equatable {
+        /// A part with a body of its own.
+        case leaf
+        case multipart([MessagePart])
+        /// A message/rfc822 part: `section.HEADER` is its header, the inner part its body.
+        case message(MessagePart)
+    }
+
+    /// IMAP section number (`1.2`); empty for a top-level multipart.
+    var section: String
+    /// Lowercased media type and subtype.
+    var type: String
+    var subtype: String
+    var parameters: [MIMEParameter] = []
+    /// Content-Transfer-Encoding, lowercased; nil for multiparts.
+    var encoding: String? = nil
+    /// Body size in octets as the server counts it.
+    var size: Int = 0
+    /// Lowercased disposition type (`attachment`, `inline`), when the part has one.
+    var disposition: String? = nil
+    var dispositionParameters: [MIMEParameter] = []
+    var content: Content = .leaf
+
+    var isAttachment: Bool { disposition == "attachment" }
+
+    /// The sections that carry the text of this message: its inline text/plain parts (else its
+    /// inline text/html parts), then for every forwarded message/rfc822 part its header and, the
+    /// same way, its text.
+    var textSections: [String] {
+        var leaves: [MessagePart] = []
+        var forwards: [MessagePart] = []
+        collect(leaves: &leaves, forwards: &forwards)
+        let inlineText = leaves.filter { $0.type == "text" && !$0.isAttachment }
+        let plain = inlineText.filter { $0.subtype == "plain" }
+        let chosen = plain.isEmpty ? inlineText.filter { $0.subtype == "html" } : plain
+        return chosen.map(\.section) + forwards.flatMap { forward -> [String] in
+            guard case .message(let inner) = forward.content else { return [] }
+            return ["\(forward.section).HEADER"] + inner.textSections
+        }
+    }
+
+    private func collect(leaves: inout [MessagePart], forwards: inout [MessagePart]) {
+        switch content {
+        case .leaf: leaves.append(self)
+        case .multipart(let parts): parts.forEach { $0.collect(leaves: &leaves, forwards: &forwards) }
+        case .message: forwards.append(self)
+        }
+    }
+}
+
+/// A `name=value` parameter of a Content-Type or Content-Disposition header.
+struct MIMEParameter: Sendable, Equatable {
+    var name: String
+    var value: String
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import GatewayConfig
+import IMAPSource
+import Logging
+import NoteExtraction
+
+struct FetchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Show the new messages of each configured mailbox and what notegate would do with them.",
+        discussion: """
+        Connects to every mailbox in the config file, reads the messages of its folders without \
+        marking them read, and prints one line per message: UID, size, and the ticket decision. \
+        Nothing changes on the server and nothing is posted, so it is safe before going live.
+        """
+    )
+
+    @Option(help: "The notegate config file (YAML).")
+    var config: String
+
+    @Option(help: "Show at most this many messages per folder.")
+    var limit: Int?
+
+    func run() async throws {
+        let configuration = try GatewayConfiguration.load(path: config)
+        var logger = Logger(label: "notegate.fetch")
+        logger.logLevel = .warning
+        let extractor = NoteExtractor()
+        for mailbox in configuration.mailboxes {
+            for folder in mailbox.folders {
+                let watcher = MailboxWatcher(mailbox: mailbox, folder: folder, checkpoints: InMemoryCheckpointStore(),
+                                             logger: logger)
+                let messages = try await watcher.peekNewMessages(limit: limit)
+                print("\(mailbox.name) \(folder): \(messages.count) message(s)")
+                for message in messages {
+                    print(line(for: message, extractor: extractor))
+                }
+            }
+        }
+    }
+
+    private func line(for message: FetchedMessage, extractor: NoteExtractor) -> String {
+        let head = "  uid \(message.uid)  \(message.size) bytes  "
+        if message.isTooLarge { return head + "skip: too large" }
+        let decision = extractor.decide(rawMessage: message.raw)
+        switch decision.action {
+        case .post(let ticketID, _):
+            return head + "post to ticket \(ticketID)"
+        case .skip(let reason, let detail):
+            return head + "skip: \(reason.rawValue)" + (detail.map { " (\($0))" } ?? "")
+        }
+    }
+}

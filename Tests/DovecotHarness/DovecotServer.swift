@@ -1,0 +1,208 @@
+import Foundation
+import Glibc
+
+/// A private Dovecot for tests: its own config, state, log and Maildir under a temporary folder,
+/// listening on 127.0.0.1 on free ports (plain/STARTTLS and IMAPS), with one passwd-file user and a
+/// server certificate from `TestCertificates`. `stop()` ends it by PID; call it in a `defer`. The
+/// temporary folder is removed when the value goes away.
+public final class DovecotServer: @unchecked Sendable {
+    public let directory: URL
+    public let certificates: TestCertificates
+    /// Port of the plain listener, which also offers STARTTLS.
+    public let imapPort: Int
+    public let imapsPort: Int
+    public let user = "notes"
+    public let password = "correct horse battery staple"
+    private let lock = NSLock()
+    private var process: SpawnedProcess?
+
+    /// The capabilities Dovecot announces after login, replacing its own list when given: leave out
+    /// IDLE or MOVE to exercise a client's fallbacks.
+    public let capabilities: String?
+
+    public init(capabilities: String? = nil) throws {
+        self.capabilities = capabilities
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("notegate-dovecot-\(UUID().uuidString.prefix(8))")
+        for folder in ["run", "state", "mail", "home"] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder),
+                                                    withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        certificates = try TestCertificates(directory: directory)
+        imapPort = try freePort()
+        imapsPort = try freePort()
+        try writeConfiguration()
+        try start()
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The config file Dovecot runs with.
+    public var configurationFile: String { directory.appendingPathComponent("dovecot.conf").path }
+    public var logFile: String { directory.appendingPathComponent("dovecot.log").path }
+    /// A file holding the user's password, for a `password_file` setting.
+    public var passwordFile: String { directory.appendingPathComponent("imap-password").path }
+
+    /// Starts Dovecot and waits until both ports accept connections.
+    public func start() throws {
+        let process = try SpawnedProcess("/usr/sbin/dovecot", ["-F", "-c", configurationFile], errorLog: logFile)
+        lock.withLock { self.process = process }
+        for _ in 0..<500 {
+            if accepts(imapPort) && accepts(imapsPort) { return }
+            if process.hasExited() { break }
+            usleep(20_000)
+        }
+        stop()
+        throw HarnessError("Dovecot did not start; its log:\n\(log)")
+    }
+
+    /// Ends Dovecot by its PID: SIGTERM, on which the master closes every client connection and
+    /// ends its imap processes; if it is still running after five seconds, SIGKILL to the master
+    /// and to each of its child processes, by PID.
+    public func stop() {
+        guard let process = lock.withLock({ () -> SpawnedProcess? in defer { self.process = nil }; return self.process })
+        else { return }
+        let children = childProcesses(of: process.pid)
+        guard !process.stop(with: SIGTERM, within: 5) else { return }
+        for pid in children { kill(pid, SIGKILL) }
+        _ = process.stop(with: SIGKILL, within: 5)
+    }
+
+    public var log: String {
+        (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+    }
+
+    private var client: MailboxClient { MailboxClient(port: imapPort, user: user, password: password) }
+
+    /// Puts a message into `folder` (created when missing) with IMAP APPEND.
+    public func append(_ message: [UInt8], to folder: String = "INBOX") throws {
+        _ = try client.run("append", [folder], input: Data(message))
+    }
+
+    public func createFolder(_ folder: String) throws {
+        _ = try client.run("create", [folder])
+    }
+
+    public func deleteFolder(_ folder: String) throws {
+        _ = try client.run("delete", [folder])
+    }
+
+    /// Flags of every message in `folder` by UID, read without changing anything.
+    public func flags(in folder: String) throws -> [UInt32: [String]] {
+        var result: [UInt32: [String]] = [:]
+        for line in try client.run("flags", [folder]).split(separator: "\n") {
+            guard let uid = line.firstMatch(of: /UID (\d+)/).flatMap({ UInt32($0.1) }),
+                  let flags = line.firstMatch(of: /FLAGS \(([^)]*)\)/) else { continue }
+            result[uid] = flags.1.split(separator: " ").map(String.init)
+        }
+        return result
+    }
+
+    /// Names of all folders of the user.
+    public func folders() throws -> [String] {
+        try client.run("list", []).split(separator: "\n").compactMap { line in
+            line.firstMatch(of: /"[^"]*" "?([^"]*)"?$/).map { String($0.1) }
+        }
+    }
+
+    /// The `out=` and `body_bytes=` figures of the last session of the user that logged out after
+    /// `logOffset` bytes of the log: what Dovecot sent that client, and how much of it was message bodies.
+    public func lastLogout(after logOffset: Int) -> (bytesSent: Int, bodyBytes: Int)? {
+        let recent = log.utf8.dropFirst(logOffset)
+        let lines = String(decoding: recent, as: UTF8.self).split(separator: "\n").filter { $0.contains(" out=") }
+        guard let line = lines.last,
+              let sent = line.firstMatch(of: /\bout=(\d+)/).flatMap({ Int($0.1) }),
+              let body = line.firstMatch(of: /body_bytes=(\d+)/).flatMap({ Int($0.1) }) else { return nil }
+        return (sent, body)
+    }
+
+    private func writeConfiguration() throws {
+        let root = directory.path
+        let configuration = """
+        base_dir = \(root)/run
+        state_dir = \(root)/state
+        log_path = \(root)/dovecot.log
+        protocols = imap
+        listen = 127.0.0.1
+        ssl = yes
+        ssl_cert = <\(certificates.serverCertificate)
+        ssl_key = <\(certificates.serverKey)
+        disable_plaintext_auth = no
+        auth_mechanisms = plain login
+        mail_location = maildir:\(root)/mail/%u
+        first_valid_uid = 1
+        mail_max_userip_connections = 100
+        \(capabilities.map { "imap_capability = \($0)" } ?? "")
+        passdb {
+          driver = passwd-file
+          args = scheme=PLAIN \(root)/passwd
+        }
+        userdb {
+          driver = static
+          args = uid=dovecot gid=dovecot home=\(root)/home/%u
+        }
+        service imap-login {
+          inet_listener imap {
+            port = \(imapPort)
+          }
+          inet_listener imaps {
+            port = \(imapsPort)
+            ssl = yes
+          }
+        }
+
+        """
+        try configuration.write(toFile: configurationFile, atomically: true, encoding: .utf8)
+        try "\(user):{PLAIN}\(password)\n".write(toFile: "\(root)/passwd", atomically: true, encoding: .utf8)
+        try password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        try runTool("/bin/chown", ["-R", "dovecot:dovecot", "\(root)/mail", "\(root)/home"])
+    }
+}
+
+/// PIDs whose parent is `parent`, read from /proc.
+private func childProcesses(of parent: pid_t) -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { entry in
+        guard let pid = pid_t(entry),
+              let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+              let fields = stat.split(separator: ")").last?.split(separator: " "),
+              fields.count > 1, pid_t(fields[1]) == parent else { return nil }
+        return pid
+    }
+}
+
+/// A port on 127.0.0.1 nobody listens on right now.
+private func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+            bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
+        }
+    }
+    guard bound else { throw HarnessError("cannot find a free port: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+private func accepts(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+}
