@@ -23,17 +23,15 @@ extension LedgerEntry {
         if let next = nextAttemptAt { return "retrying (next attempt \(next.timestamp))" }
         return state.name.rawValue
     }
-}
 
-extension Date {
-    /// ISO 8601 in UTC to the second, as every ledger command prints times.
-    var timestamp: String { formatted(.iso8601) }
-}
-
-extension LedgerEntry {
     /// What `retry` and `assign` report once the entry is queued.
     var queuedMessage: String {
         let ticket = ticketID.map { " to ticket #\($0)" } ?? ""
         return "Entry \(id) is \(state.name.rawValue): notegate posts its note\(ticket) on its next pass."
     }
+}
+
+extension Date {
+    /// ISO 8601 in UTC to the second, as every ledger command prints times.
+    var timestamp: String { formatted(.iso8601) }
 }

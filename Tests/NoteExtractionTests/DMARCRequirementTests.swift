@@ -13,7 +13,8 @@ import NoteExtraction
     }
 
     @Test func passFromTheTrustedServerIsPosted() throws {
-        let decision = try decide("mx.support.example; spf=pass smtp.mailfrom=vendor.example; dmarc=pass header.from=vendor.example")
+        let decision = try decide(
+            "mx.support.example; spf=pass smtp.mailfrom=vendor.example; dmarc=pass header.from=vendor.example")
         #expect(decision.skipReason == nil)
         #expect(decision.ticketID == 143)
     }

@@ -102,7 +102,8 @@ private func patterns(_ texts: String...) throws -> [SenderPattern] {
     @Test func everyFromAddressMustBeAllowed() throws {
         let decision = extractor(allow: try patterns("vendor.example"))
             .decide(try message(from: "dana@vendor.example, eve@elsewhere.example"))
-        #expect(decision.action == .skip(.senderNotAllowed, detail: "sender eve@elsewhere.example is not on the allowlist"))
+        #expect(decision.action
+            == .skip(.senderNotAllowed, detail: "sender eve@elsewhere.example is not on the allowlist"))
     }
 
     @Test func automatedMailKeepsItsOwnReason() throws {

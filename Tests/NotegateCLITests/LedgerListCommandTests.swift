@@ -50,6 +50,9 @@ extension NotegateCLITests {
             #expect(result.status == 0)
             #expect(result.lines.last == "2 entries")
             #expect(!result.stdout.contains("[#200]"))
+            let none = try await NotegateBinary.run(["ledger", "list", "--ledger", sample.path, "--ticket", "999"])
+            #expect(none.status == 0)
+            #expect(none.stdout == "0 entries\n")
         }
 
         @Test func sinceTakesADayATimeOrAnAge() async throws {

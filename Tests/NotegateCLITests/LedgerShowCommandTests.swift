@@ -43,6 +43,31 @@ extension NotegateCLITests {
             #expect(result.lines.suffix(2) == ["    | Where is my order?", "    | It was due last week."])
         }
 
+        @Test func showGivesTheNextAttemptOfARetryAndTheRepostsOfAnUncertainPost() async throws {
+            let file = try LedgerFile()
+            let nextAttempt = SampleLedger.later.addingTimeInterval(300)
+            let id = try await file.write(at: SampleLedger.later) { ledger in
+                let id = try await ledger.record(
+                    "m@vendor.example", subject: "[#7] x", decision: .post(ticketID: 7, note: "x"))
+                try await ledger.beginPosting(id, noteHash: NoteHash(noteText: "x"))
+                try await ledger.markUncertain(id, error: "connection reset after the request was sent", policy: .repost)
+                try await ledger.beginPosting(id, noteHash: NoteHash(noteText: "x"))
+                try await ledger.markRetrying(id, error: "HTTP 503", nextAttemptAt: nextAttempt)
+                return id
+            }
+            let text = try await NotegateBinary.run(["ledger", "show", "\(id)", "--ledger", file.path])
+            let json = try await NotegateBinary.run(["ledger", "show", "\(id)", "--ledger", file.path, "--json"])
+
+            #expect(text.status == 0)
+            #expect(text.lines.contains("  State:             retrying (next attempt 2026-11-20T09:05:00Z)"))
+            #expect(text.lines.contains("  Attempts:          2"))
+            #expect(text.lines.contains("  Last error:        HTTP 503"))
+            #expect(text.lines.contains("  Uncertain reposts: 1"))
+            #expect(json.stdout.contains(
+                #""state": "retrying", "reason": null, "nextAttemptAt": "2026-11-20T09:05:00Z""#))
+            #expect(json.stdout.contains(#""uncertainReposts": 1"#))
+        }
+
         @Test func showJSONAddsSightingsAndTheNote() async throws {
             let sample = try await SampleLedger()
             let result = try await NotegateBinary.run(
