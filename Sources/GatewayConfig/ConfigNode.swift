@@ -96,6 +96,32 @@ struct ConfigNode {
         return try items.enumerated().map { index, item in try ConfigNode(item, path: "\(child(key))[\(index)]") }
     }
 
+    /// Where a secret comes from: exactly one of the given keys must be set. `anchor` is the key an
+    /// error points at when none is.
+    func secret(env: String? = nil, file: String, command: String? = nil, purpose: String,
+                anchor: String) throws -> SecretSource {
+        let candidates: [(key: String, make: (String) -> SecretSource)] = [
+            env.map { ($0, SecretSource.environment) },
+            (file, SecretSource.file),
+            command.map { ($0, SecretSource.command) },
+        ].compactMap { $0 }
+        let given = candidates.filter { has($0.key) }
+        let names = candidates.map { "`\($0.key)`" }.joined(separator: " or ")
+        guard given.count == 1, let source = given.first else {
+            let key = given.dropFirst().first?.key ?? anchor
+            throw error(key, "set exactly one of \(names) for \(purpose)")
+        }
+        return source.make(try requiredString(source.key))
+    }
+
+    func double(_ key: String, range: ClosedRange<Double>) throws -> Double? {
+        guard let value = entries[key] else { return nil }
+        guard let number = value.float ?? value.int.map(Double.init), range.contains(number) else {
+            throw error(key, value, "expected a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
     /// Reads a value that must be one of a fixed set of spellings.
     func choice<Value: RawRepresentable & CaseIterable>(_ key: String, as type: Value.Type) throws -> Value?
     where Value.RawValue == String {

@@ -1,13 +1,26 @@
 import Foundation
 import Yams
 
-/// The whole notegate config file. Holds the `mailboxes:` section for now; the other sections join
-/// it as their modules arrive.
+/// The whole notegate config file: the mailboxes to watch, the LeadSquared account, the ledger,
+/// note and sender rules, and observability. See `config/notegate.example.yaml`.
 public struct GatewayConfiguration: Sendable, Equatable {
     public var mailboxes: [MailboxConfig]
+    /// Required by `run`, `once` and `check`; `fetch` works without it.
+    public var leadSquared: LeadSquaredSettings?
+    public var ledger: LedgerSettings
+    public var notes: NoteSettings
+    public var senders: SenderSettings
+    public var observability: ObservabilitySettings
 
-    public init(mailboxes: [MailboxConfig]) {
+    public init(mailboxes: [MailboxConfig], leadSquared: LeadSquaredSettings? = nil, ledger: LedgerSettings = .init(),
+                notes: NoteSettings = .init(), senders: SenderSettings = .init(),
+                observability: ObservabilitySettings = .init()) {
         self.mailboxes = mailboxes
+        self.leadSquared = leadSquared
+        self.ledger = ledger
+        self.notes = notes
+        self.senders = senders
+        self.observability = observability
     }
 
     /// Reads and checks the config file at `path`.
@@ -30,7 +43,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
             throw ConfigError(keyPath: "", line: nil, problem: "the file is empty; it needs a `mailboxes:` list")
         }
         let file = try ConfigNode(root, path: "")
-        try file.rejectUnknownKeys(["mailboxes"])
+        try file.rejectUnknownKeys(["mailboxes", "leadsquared", "ledger", "notes", "senders", "observability"])
         guard let entries = try file.sequence("mailboxes"), !entries.isEmpty else {
             throw file.error("mailboxes", "is required: list at least one mailbox")
         }
@@ -39,7 +52,14 @@ public struct GatewayConfiguration: Sendable, Equatable {
         for (entry, mailbox) in zip(entries, mailboxes) where !names.insert(mailbox.name).inserted {
             throw entry.error("name", "\"\(mailbox.name)\" is used by two mailboxes; names must be unique")
         }
-        return GatewayConfiguration(mailboxes: mailboxes)
+        return GatewayConfiguration(
+            mailboxes: mailboxes,
+            leadSquared: try file.mapping("leadsquared").map(LeadSquaredSettings.init(config:)),
+            ledger: try file.mapping("ledger").map(LedgerSettings.init(config:)) ?? .init(),
+            notes: try file.mapping("notes").map(NoteSettings.init(config:)) ?? .init(),
+            senders: try file.mapping("senders").map(SenderSettings.init(config:)) ?? .init(),
+            observability: try file.mapping("observability").map(ObservabilitySettings.init(config:)) ?? .init()
+        )
     }
 }
 

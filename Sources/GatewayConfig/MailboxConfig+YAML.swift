@@ -3,6 +3,7 @@ extension MailboxConfig {
         "name", "host", "port", "transport", "allow_insecure", "tls", "username", "auth",
         "password_env", "password_file", "oauth_token_file", "oauth_token_command", "folders",
         "max_message_bytes", "poll_interval_seconds", "sweep_interval_seconds", "timeout_seconds", "actions",
+        "start_from",
     ]
 
     private enum AuthMethod: String, CaseIterable {
@@ -31,7 +32,8 @@ extension MailboxConfig {
             pollIntervalSeconds: try config.int("poll_interval_seconds", range: 1...86_400) ?? 60,
             sweepIntervalSeconds: try config.int("sweep_interval_seconds", range: 1...1_500) ?? 300,
             timeoutSeconds: try config.int("timeout_seconds", range: 1...600) ?? 30,
-            actions: try Self.actions(config)
+            actions: try Self.actions(config),
+            startFrom: try Self.startFrom(config)
         )
     }
 
@@ -53,21 +55,23 @@ extension MailboxConfig {
         }
     }
 
-    /// Exactly one of the given keys must name where the secret is.
     private static func secret(_ config: ConfigNode, env: String? = nil, file: String,
                                command: String? = nil) throws -> SecretSource {
-        let candidates: [(key: String, make: (String) -> SecretSource)] = [
-            env.map { ($0, SecretSource.environment) },
-            (file, SecretSource.file),
-            command.map { ($0, SecretSource.command) },
-        ].compactMap { $0 }
-        let given = candidates.filter { config.has($0.key) }
-        let names = candidates.map { "`\($0.key)`" }.joined(separator: " or ")
-        guard given.count == 1, let source = given.first else {
-            let key = given.dropFirst().first?.key ?? "auth"
-            throw config.error(key, "set exactly one of \(names) for this auth method")
+        try config.secret(env: env, file: file, command: command, purpose: "this auth method", anchor: "auth")
+    }
+
+    private static func startFrom(_ config: ConfigNode) throws -> StartFrom {
+        guard let text = try config.string("start_from") else { return .new }
+        switch text {
+        case "new": return .new
+        case "all": return .all
+        default:
+            let parts = text.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]), parts[0] > 1990 else {
+                throw config.error("start_from", "expected new, all or a day like 2026-11-01, got \"\(text)\"")
+            }
+            return .since(year: parts[0], month: parts[1], day: parts[2])
         }
-        return source.make(try config.requiredString(source.key))
     }
 
     private static func actions(_ config: ConfigNode) throws -> OutcomeActions {

@@ -55,6 +55,17 @@ public struct MailboxConfig: Sendable, Equatable {
         }
     }
 
+    /// Which messages count on the first start on a folder (no checkpoint yet).
+    public enum StartFrom: Sendable, Equatable {
+        /// Only mail arriving after the first start; what is already there is recorded as skipped
+        /// `before-start`, never posted. The default, so turning the gateway on never floods tickets.
+        case new
+        /// Everything in the folder.
+        case all
+        /// Mail that arrived (IMAP INTERNALDATE) on or after this day.
+        case since(year: Int, month: Int, day: Int)
+    }
+
     /// The account name, used in checkpoints and logs.
     public var name: String
     public var host: String
@@ -76,13 +87,15 @@ public struct MailboxConfig: Sendable, Equatable {
     /// Seconds allowed to connect, and for each server response. Default 30.
     public var timeoutSeconds: Int
     public var actions: OutcomeActions
+    /// Default `.new`.
+    public var startFrom: StartFrom
 
     public init(name: String, host: String, port: Int? = nil, transport: Transport = .imaps,
                 allowInsecure: Bool = false, tls: TLSSettings = TLSSettings(), username: String,
                 authentication: Authentication, folders: [String] = ["INBOX"],
                 maxMessageBytes: Int = 26_214_400, pollIntervalSeconds: Int = 60,
                 sweepIntervalSeconds: Int = 300, timeoutSeconds: Int = 30,
-                actions: OutcomeActions = OutcomeActions()) {
+                actions: OutcomeActions = OutcomeActions(), startFrom: StartFrom = .new) {
         self.name = name
         self.host = host
         self.port = port ?? transport.defaultPort
@@ -97,5 +110,6 @@ public struct MailboxConfig: Sendable, Equatable {
         self.sweepIntervalSeconds = sweepIntervalSeconds
         self.timeoutSeconds = timeoutSeconds
         self.actions = actions
+        self.startFrom = startFrom
     }
 }
