@@ -105,6 +105,9 @@ let package = Package(
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"], swiftSettings: strictSwift),
         .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing"],
                     swiftSettings: strictSwift),
+        // Runs the built `notegate` binary against real ledger files; depends on the executable so
+        // `swift test` builds it first.
+        .testTarget(name: "NotegateCLITests", dependencies: ["notegate", "Ledger"], swiftSettings: strictSwift),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strictSwift),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "Secrets"], swiftSettings: strictSwift),

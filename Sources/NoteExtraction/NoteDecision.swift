@@ -8,6 +8,10 @@ public enum SkipReason: String, Sendable, Codable, CaseIterable {
     case bounce = "bounce"
     case noText = "no-text"
     case malformed = "malformed"
+    /// The sender is on the denylist, or not on a configured allowlist.
+    case senderNotAllowed = "sender-not-allowed"
+    /// DMARC passing is required and the receiving server did not record a pass.
+    case unauthenticated = "unauthenticated"
 }
 
 /// What notegate would do with one message: post a note to a ticket, or skip it with a reason.

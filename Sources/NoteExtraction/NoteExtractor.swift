@@ -12,12 +12,15 @@ public struct NoteExtractor: Sendable {
         /// The gateway's own addresses (`notes@support.example`). Mail sent to `notes+143@support.example`
         /// goes to ticket 143. Empty: plus-addressing is off.
         public var gatewayAddresses: [String]
+        /// Whose mail may become notes. Default: everyone's, without a DMARC check.
+        public var senderPolicy: SenderPolicy
 
         public init(ticketPattern: TicketPattern = .standard, maximumNoteBytes: Int = 64 * 1024,
-                    gatewayAddresses: [String] = []) {
+                    gatewayAddresses: [String] = [], senderPolicy: SenderPolicy = .init()) {
             self.ticketPattern = ticketPattern
             self.maximumNoteBytes = maximumNoteBytes
             self.gatewayAddresses = gatewayAddresses
+            self.senderPolicy = senderPolicy
         }
     }
 
@@ -62,6 +65,9 @@ public struct NoteExtractor: Sendable {
 
         if let automated = AutomatedMail.skipReason(for: message) {
             return skip(automated, nil)
+        }
+        if let refusal = configuration.senderPolicy.refusal(for: message) {
+            return skip(refusal.reason, refusal.detail)
         }
         if tickets.count > 1 {
             let numbers = tickets.sorted().map { "#\($0)" }.joined(separator: ", ")

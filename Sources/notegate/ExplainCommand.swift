@@ -84,36 +84,14 @@ enum ExplanationJSON {
         case .post(_, let text): note = text
         case .skip(let skipReason, _): reason = skipReason.rawValue
         }
-        let fields: [(String, String)] = [
-            ("file", quoted(file)),
-            ("messageId", quoted(decision.messageID)),
-            ("action", quoted(note == nil ? "skip" : "post")),
-            ("ticketId", decision.ticketID.map(String.init) ?? "null"),
-            ("reason", quoted(reason)),
-            ("note", quoted(note)),
-            ("text", quoted(decision.text)),
-        ]
-        return "{" + fields.map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
-    }
-
-    /// A JSON string literal (RFC 8259 escaping), or `null`.
-    static func quoted(_ value: String?) -> String {
-        guard let value else { return "null" }
-        var out = "\""
-        out.reserveCapacity(value.utf8.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        return JSONText.object([
+            ("file", JSONText.string(file)),
+            ("messageId", JSONText.string(decision.messageID)),
+            ("action", JSONText.string(note == nil ? "skip" : "post")),
+            ("ticketId", JSONText.number(decision.ticketID)),
+            ("reason", JSONText.string(reason)),
+            ("note", JSONText.string(note)),
+            ("text", JSONText.string(decision.text)),
+        ])
     }
 }

@@ -9,6 +9,7 @@ struct Notegate: AsyncParsableCommand {
             ExplainCommand.self,
             FetchCommand.self,
             SandboxCommand.self,
+            LedgerCommand.self,
         ]
     )
 }
