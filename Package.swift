@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, imported as-is. libetpan's pkg-config file carries flags SwiftPM rejects,
@@ -72,7 +73,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: ["MailParsing", "NoteExtraction", "Ledger", "LeadSquared", "IMAPSource", "GatewayConfig",
-                           "Secrets", logging],
+                           "Secrets", logging,
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSwift
         ),
 
