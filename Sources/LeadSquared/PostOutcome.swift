@@ -16,7 +16,7 @@ public enum PostOutcome: Sendable, Hashable {
     case uncertain(reason: String)
     /// 400 and the other 4xx that concern this note alone: permanent. Dead-letter it with the server's message.
     case rejected(reason: String)
-    /// 401, 403, 404, 405 or a redirect: the host, tenant or keys are wrong, and nothing will succeed until a
+    /// 401, 403, 404, 405, a redirect or a failed TLS handshake: the host, tenant or keys are wrong, and nothing will succeed until a
     /// person fixes the configuration. Keep every note pending and report unhealthy.
     case configuration(reason: String)
 }
@@ -57,9 +57,15 @@ extension PostOutcome {
         }
     }
 
-    /// Classifies a call that got no answer, by whether the request had been completely written.
+    /// Classifies a call that got no answer, by whether the request had been completely written; a TLS
+    /// handshake that failed is a configuration fault.
     init(failure: TransportFailure, call: CallDescription) {
-        if failure.requestSent {
+        if failure.isTLSRefusal {
+            self = .configuration(
+                reason: "\(call.request) could not set up TLS (\(failure.summary)): the host's certificate is not "
+                    + "trusted for its name, or the host does not speak TLS. Check host."
+            )
+        } else if failure.requestSent {
             self = .uncertain(
                 reason: "\(call.request) was sent to \(call.action) but no answer came (\(failure.summary)); "
                     + "it may or may not have taken effect."

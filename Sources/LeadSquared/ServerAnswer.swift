@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// A status line and (the start of) a body the server sent back.
 struct ServerAnswer: Sendable {
@@ -48,6 +49,15 @@ private struct ExplanationField: Decodable {
 struct TransportFailure: Error {
     var error: any Error
     var requestSent: Bool
+
+    /// Whether TLS could not be set up: the host's certificate is not trusted for its name, or the host does
+    /// not speak TLS. Trying again will not help; the host setting (or the trust store) has to change.
+    var isTLSRefusal: Bool {
+        switch error {
+        case NIOSSLError.handshakeFailed, is NIOSSLExtraError: true
+        default: false
+        }
+    }
 
     /// What went wrong, in a few words.
     var summary: String {

@@ -21,7 +21,7 @@ struct PostBenchmark: AsyncParsableCommand {
     var concurrency = 25
 
     func run() async throws {
-        let limit = SandboxConfiguration.CallLimit.documented
+        let limit = RateLimit.documented
         let sandbox = try await SandboxServer.start(sandboxConfiguration(limit))
         let client = try LeadSquaredClient(configuration: clientConfiguration(for: sandbox))
         let ceiling = Double(limit.calls) / (limit.window / .seconds(1))
@@ -73,7 +73,7 @@ struct PostBenchmark: AsyncParsableCommand {
         }
     }
 
-    private func sandboxConfiguration(_ limit: SandboxConfiguration.CallLimit) -> SandboxConfiguration {
+    private func sandboxConfiguration(_ limit: RateLimit) -> SandboxConfiguration {
         var configuration = SandboxConfiguration()
         configuration.callLimit = limit
         return configuration
@@ -108,7 +108,7 @@ struct Tally: Sendable {
                 rateLimited += 1
                 try? await Task.sleep(for: retryAfter)
             default:
-                other[outcome.kind, default: 0] += 1
+                other[outcome.kind.rawValue, default: 0] += 1
                 return
             }
         }

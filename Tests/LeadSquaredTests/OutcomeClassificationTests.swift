@@ -18,13 +18,15 @@ struct OutcomeClassificationTests {
         )
     }
 
-    @Test("Status codes map to the outcome the pipeline needs", arguments: [
-        (200, "posted"), (201, "posted"), (301, "configuration"), (400, "rejected"), (401, "configuration"),
-        (403, "configuration"), (404, "configuration"), (405, "configuration"), (408, "transient"),
-        (413, "rejected"), (422, "rejected"), (429, "rateLimited"), (500, "transient"), (501, "transient"),
-        (502, "transient"), (503, "transient"), (504, "transient"),
-    ])
-    func statusMapsToOutcome(status: Int, kind: String) {
+    static let kindsByStatus: [(status: Int, kind: PostOutcome.Kind)] = [
+        (200, .posted), (201, .posted), (301, .configuration), (400, .rejected), (401, .configuration),
+        (403, .configuration), (404, .configuration), (405, .configuration), (408, .transient),
+        (413, .rejected), (422, .rejected), (429, .rateLimited), (500, .transient), (501, .transient),
+        (502, .transient), (503, .transient), (504, .transient),
+    ]
+
+    @Test("Status codes map to the outcome the pipeline needs", arguments: kindsByStatus)
+    func statusMapsToOutcome(status: Int, kind: PostOutcome.Kind) {
         #expect(outcome(status).kind == kind)
     }
 
