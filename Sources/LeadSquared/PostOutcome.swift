@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 
 /// What became of one attempt to post a note: the one value the pipeline switches over to record success,
 /// wait, retry, dead-letter, or stop and alert. Reasons say what happened and what to do; they never carry a key.
@@ -22,6 +23,18 @@ public enum PostOutcome: Sendable, Hashable {
 }
 
 extension PostOutcome {
+    /// Classifies what became of a call.
+    init(_ exchange: Exchange, call: CallDescription, window: Duration) {
+        switch exchange {
+        case .answered(let answer):
+            self.init(answer: answer, call: call, window: window)
+        case .failed(let failure):
+            self.init(failure: failure, call: call)
+        case .cancelled:
+            self = .transient(reason: "Cancelled while waiting for the rate limit to \(call.action); nothing was sent.")
+        }
+    }
+
     /// Classifies the server's answer to a call.
     ///
     /// Beyond the documented codes: any 2xx counts as posted (if its body is not the documented receipt, the
@@ -40,7 +53,7 @@ extension PostOutcome {
                     ?? NoteReceipt(message: answer.serverMessage ?? "", ticketID: call.ticketID, organizationID: nil)
             )
         case 429:
-            self = .rateLimited(retryAfter: answer.retryAfter.map { max($0, window) } ?? window)
+            self = .rateLimited(retryAfter: answer.retryAfter(atLeast: window))
         case 408, 500..<600:
             self = .transient(reason: "LeadSquared failed to \(call.action) (\(status))\(said). Retry later.")
         case 400..<500 where Self.configurationStatuses.contains(status):
@@ -90,9 +103,13 @@ extension PostOutcome {
 }
 
 /// A call in words, for the reasons of outcomes: what it was to do ("post the note on ticket 143") and the
-/// request line it was sent as.
+/// request it was sent as.
 struct CallDescription: Sendable {
     let action: String
     let ticketID: Int
-    let request: String
+    let method: HTTPMethod
+    let url: URL
+
+    /// The request line, e.g. `POST https://host/api/tenants/t/internalnote/upload`.
+    var request: String { "\(method) \(url.absoluteString)" }
 }

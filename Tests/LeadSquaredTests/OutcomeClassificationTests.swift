@@ -9,7 +9,9 @@ import Testing
 @Suite("Outcome classification")
 struct OutcomeClassificationTests {
     let note = NoteRequest(ticketID: 143, text: "x")
-    let call = CallDescription(action: "post the note on ticket 143", ticketID: 143, request: "POST /upload")
+    let call = CallDescription(
+        action: "post the note on ticket 143", ticketID: 143, method: .POST, url: URL(string: "https://example.com/upload")!
+    )
 
     func outcome(_ status: Int, body: String = "", headers: HTTPHeaders = [:]) -> PostOutcome {
         PostOutcome(
