@@ -17,8 +17,8 @@ public enum PostOutcome: Sendable, Hashable {
     case uncertain(reason: String)
     /// 400 and the other 4xx that concern this note alone: permanent. Dead-letter it with the server's message.
     case rejected(reason: String)
-    /// 401, 403, 404, 405, a redirect or a failed TLS handshake: the host, tenant or keys are wrong, and nothing will succeed until a
-    /// person fixes the configuration. Keep every note pending and report unhealthy.
+    /// 401, 403, 404, 405, a redirect or a failed TLS handshake: the host, tenant or keys are wrong, and
+    /// nothing will succeed until a person fixes the configuration. Keep every note pending and report unhealthy.
     case configuration(reason: String)
 }
 

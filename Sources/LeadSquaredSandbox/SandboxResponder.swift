@@ -139,7 +139,9 @@ struct SandboxResponder: HTTPResponder {
         } catch let invalid as InvalidFaults {
             return SandboxAnswer.message(.badRequest, invalid.description)
         } catch {
-            return SandboxAnswer.message(.badRequest, "The body is not fault settings as GET /sandbox/faults shows them.")
+            return SandboxAnswer.message(
+                .badRequest, "The body is not fault settings as GET /sandbox/faults shows them."
+            )
         }
     }
 }

@@ -43,8 +43,10 @@ struct PostBenchmark: AsyncParsableCommand {
         let ratio = sustained / ceiling
         print(String(format: "posted %d/%d (sandbox recorded %d) in %.2f s wall time", tally.posted, notes,
                      recorded.count, wallTime))
-        print(String(format: "sustained %.3f notes/s (%d notes after the first window over %.2f s) = %.4f of the ceiling",
-                     sustained, recorded.count - limit.calls, span, ratio))
+        print(String(
+            format: "sustained %.3f notes/s (%d notes after the first window over %.2f s) = %.4f of the ceiling",
+            sustained, recorded.count - limit.calls, span, ratio
+        ))
         let others = tally.other.isEmpty ? "none" : tally.other.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         print("429s: \(tally.rateLimited) seen by the client, \(stats.rateLimited) counted by the sandbox; "
             + "other outcomes: \(others)")

@@ -10,7 +10,8 @@ import Testing
 struct OutcomeClassificationTests {
     let note = NoteRequest(ticketID: 143, text: "x")
     let call = CallDescription(
-        action: "post the note on ticket 143", ticketID: 143, method: .POST, url: URL(string: "https://example.com/upload")!
+        action: "post the note on ticket 143", ticketID: 143, method: .POST,
+        url: URL(string: "https://example.com/upload")!
     )
 
     func outcome(_ status: Int, body: String = "", headers: HTTPHeaders = [:]) -> PostOutcome {
@@ -39,7 +40,8 @@ struct OutcomeClassificationTests {
 
     @Test("The documented receipt decodes with its string ids; numbers are accepted too")
     func receiptDecodes() throws {
-        let documented = #"{"Message":"Activity Created","RelatedTicketId":"143","RelatedOrgId":"22824","RelatedChannelMonitoringRequestId":0}"#
+        let documented = #"{"Message":"Activity Created","RelatedTicketId":"143","RelatedOrgId":"22824","#
+            + #""RelatedChannelMonitoringRequestId":0}"#
         let numeric = #"{"Message":"Activity Created","RelatedTicketId":143,"RelatedOrgId":22824}"#
         for body in [documented, numeric] {
             let receipt = try JSONDecoder().decode(NoteReceipt.self, from: Data(body.utf8))

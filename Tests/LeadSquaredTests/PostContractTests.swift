@@ -12,7 +12,8 @@ struct PostContractTests {
     func acceptedNoteIsPosted() async throws {
         try await SandboxFixture.run { fixture in
             let outcome = await fixture.client.post(note)
-            #expect(outcome == .posted(NoteReceipt(message: "Activity Created", ticketID: 143, organizationID: "22824")))
+            let receipt = NoteReceipt(message: "Activity Created", ticketID: 143, organizationID: "22824")
+            #expect(outcome == .posted(receipt))
             let notes = await fixture.sandbox.account.notes()
             #expect(notes.map(\.ticketID) == [143])
             #expect(notes.map(\.text) == [note.text])
