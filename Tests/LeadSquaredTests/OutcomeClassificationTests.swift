@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -31,6 +32,16 @@ struct OutcomeClassificationTests {
     @Test("Status codes map to the outcome the pipeline needs", arguments: kindsByStatus)
     func statusMapsToOutcome(status: Int, kind: PostOutcome.Kind) {
         #expect(outcome(status).kind == kind)
+    }
+
+    @Test("A failure is transient if the request had not been fully sent, uncertain once it had", arguments: [
+        HTTPClientError.deadlineExceeded, .remoteConnectionClosed, .connectTimeout, .readTimeout, .cancelled,
+    ])
+    func failureDependsOnWhetherTheRequestWasSent(error: HTTPClientError) {
+        let unsent = PostOutcome(failure: TransportFailure(error: error, requestSent: false), call: call)
+        let sent = PostOutcome(failure: TransportFailure(error: error, requestSent: true), call: call)
+        #expect(unsent.kind == .transient)
+        #expect(sent.kind == .uncertain)
     }
 
     @Test("A 2xx without the documented body still counts as posted, for the note that was sent")
