@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -50,14 +51,16 @@ let package = Package(
             dependencies: [
                 "Secrets", logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSwift
         ),
         .target(
             name: "LeadSquaredSandbox",
             dependencies: [
-                logging,
+                "LeadSquared", logging,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -81,8 +84,8 @@ let package = Package(
         .executableTarget(
             name: "notegate",
             dependencies: [
-                "MailParsing", "NoteExtraction", "GatewayConfig", "IMAPSource", "LeadSquaredSandbox", "Gateway",
-                "Ledger", logging,
+                "MailParsing", "NoteExtraction", "GatewayConfig", "IMAPSource", "LeadSquared", "LeadSquaredSandbox",
+                "Gateway", "Ledger", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -120,6 +123,7 @@ let package = Package(
             dependencies: [
                 "LeadSquared", "LeadSquaredSandbox", "Secrets", logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSwift
