@@ -17,9 +17,12 @@ public struct FetchedMessage: Sendable, Equatable {
     public var raw: [UInt8]
     /// The message is above `max_message_bytes`: `raw` holds its header and structure only.
     public var isTooLarge: Bool
+    /// The message was in the folder before notegate first read it (`uid` is below the checkpoint's
+    /// `startUID`): record it as skipped `before-start`, never post it.
+    public var isBeforeStart: Bool
 
     public init(mailbox: MailboxKey, uidValidity: UInt32, uid: UInt32, size: Int, flags: [String],
-                raw: [UInt8], isTooLarge: Bool) {
+                raw: [UInt8], isTooLarge: Bool, isBeforeStart: Bool = false) {
         self.mailbox = mailbox
         self.uidValidity = uidValidity
         self.uid = uid
@@ -27,6 +30,7 @@ public struct FetchedMessage: Sendable, Equatable {
         self.flags = flags
         self.raw = raw
         self.isTooLarge = isTooLarge
+        self.isBeforeStart = isBeforeStart
     }
 }
 
@@ -35,4 +39,8 @@ public enum MessageOutcome: Sendable, Equatable {
     case posted
     case skipped
     case failed
+    /// Not known yet (the note is queued for posting): the message stays as it is, the checkpoint
+    /// moves past it, and the pipeline reports the final outcome later through
+    /// `MailboxActionQueue.settle`.
+    case deferred
 }

@@ -6,8 +6,9 @@ extension IMAPConnection {
     /// Below this size the whole message is fetched at once: cheaper than a second round trip.
     static let wholeMessageLimit = 64 * 1024
 
-    /// Fetches the given messages of the selected folder without changing their flags.
-    func messages(_ uids: [UInt32], in mailbox: MailboxKey, uidValidity: UInt32) throws -> [FetchedMessage] {
+    /// Fetches the given messages of the selected folder without changing their flags; `checkpoint`
+    /// gives their UIDVALIDITY and the first-start boundary.
+    func messages(_ uids: [UInt32], in mailbox: MailboxKey, under checkpoint: Checkpoint) throws -> [FetchedMessage] {
         let summaries = try fetch(uids, sections: ["HEADER"], structure: true)
         return try summaries.map { summary in
             let isTooLarge = summary.size > config.maxMessageBytes
@@ -21,8 +22,9 @@ extension IMAPConnection {
                 let text = wanted.isEmpty ? [:] : try fetch([summary.uid], sections: wanted, structure: false).first?.sections
                 raw = skeleton(summary, sections: text ?? [:])
             }
-            return FetchedMessage(mailbox: mailbox, uidValidity: uidValidity, uid: summary.uid, size: summary.size,
-                                  flags: summary.flags, raw: raw, isTooLarge: isTooLarge)
+            return FetchedMessage(mailbox: mailbox, uidValidity: checkpoint.uidValidity, uid: summary.uid,
+                                  size: summary.size, flags: summary.flags, raw: raw, isTooLarge: isTooLarge,
+                                  isBeforeStart: summary.uid < checkpoint.startUID)
         }
     }
 

@@ -21,14 +21,45 @@ extension IMAPConnection {
 
     /// UIDs above `uid` in the selected folder, ascending (`UID SEARCH UID n:*`).
     func uids(above uid: UInt32) throws -> [UInt32] {
-        let session = try requireSession()
-        let key = mailimap_search_key_new_uid(mailimap_set_new_interval(uid + 1, 0))
-        defer { mailimap_search_key_free(key) }
-        var result: UnsafeMutablePointer<clist>?
-        try check(mailimap_uid_search(session, nil, key, &result), "UID SEARCH")
-        defer { mailimap_search_result_free(result) }
         // `n:*` always matches the highest UID, even one below n.
-        return CList<UInt32>(result).map(\.pointee).filter { $0 > uid }.sorted()
+        try search(mailimap_search_key_new_uid(mailimap_set_new_interval(uid + 1, 0)), "UID SEARCH UID")
+            .filter { $0 > uid }
+    }
+
+    /// The lowest UID of the messages that arrived (INTERNALDATE) on or after the day, if any
+    /// (`UID SEARCH SINCE 1-Nov-2026`).
+    func firstUID(sinceYear year: Int, month: Int, day: Int) throws -> UInt32? {
+        let date = mailimap_date_new(Int32(day), Int32(month), Int32(year))
+        return try search(mailimap_search_key_new_since(date), "UID SEARCH SINCE").first
+    }
+
+    /// The UID the next message will get: UIDNEXT as SELECT reported it, or for a server that left
+    /// it out, the highest UID plus one.
+    func nextUID(_ status: FolderStatus) throws -> UInt32 {
+        status.uidNext != 0 ? status.uidNext : (try uids(above: 0).last ?? 0) + 1
+    }
+
+    /// Runs UID SEARCH with `key` (freed here) in the selected folder; the UIDs found, ascending.
+    private func search(_ key: UnsafeMutablePointer<mailimap_search_key>, _ command: String) throws -> [UInt32] {
+        defer { mailimap_search_key_free(key) }
+        let session = try requireSession()
+        var result: UnsafeMutablePointer<clist>?
+        try check(mailimap_uid_search(session, nil, key, &result), command)
+        defer { mailimap_search_result_free(result) }
+        return CList<UInt32>(result).map(\.pointee).sorted()
+    }
+
+    /// Applies `action` to a message the pipeline settled after it was handed over. One that has
+    /// left the folder meanwhile (moved or deleted by someone else) is left alone: some servers
+    /// answer NO for a UID that no longer exists.
+    func applyUnlessGone(_ action: MailboxAction, to uid: UInt32) throws {
+        do {
+            try apply(action, to: uid)
+        } catch let error as IMAPError where error.code == .commandFailed {
+            let exists = !(try search(mailimap_search_key_new_uid(mailimap_set_new_single(uid)), "UID SEARCH UID")
+                .isEmpty)
+            if exists { throw error }
+        }
     }
 
     /// Applies the configured action to one message of the selected folder.

@@ -1,28 +1,51 @@
 import GatewayConfig
 import Logging
 
+/// What a running `MailboxWatcher` reports besides the messages themselves: for health checks, and
+/// for a single pass that ends once every watcher has caught up.
+public enum WatcherEvent: Sendable, Equatable {
+    /// Logged in; the folder is about to be read.
+    case connected
+    /// Connecting or the session failed; `reason` is the error's message. The watcher reconnects
+    /// after a backoff unless the error needs a configuration change (then `run` throws).
+    case connectionFailed(reason: String)
+    /// A pass handed over every message above the checkpoint; the watcher is about to wait.
+    case caughtUp
+}
+
 /// Watches one folder of one mailbox and hands every new message to the pipeline, in UID order.
 ///
 /// `run` is callback-driven: for each message it awaits the handler's `MessageOutcome`, applies the
 /// configured action on the server (keep, seen, move, delete), then saves the checkpoint, so a
-/// message whose outcome was not recorded is read again after a restart. New mail is noticed
-/// through IDLE when the server offers it (re-issued at least every `sweep_interval_seconds`, never
-/// longer than 25 minutes), otherwise by polling; every wake-up runs `UID SEARCH UID n:*`, which
-/// also catches anything IDLE missed. After any connection failure it reconnects with exponential
-/// backoff and jitter; errors only a configuration change can fix end `run`.
+/// message whose outcome was not recorded is read again after a restart. A `.deferred` outcome
+/// applies no action now: the pipeline settles the message later through the `MailboxActionQueue`,
+/// and the watcher applies the action at the start of each pass and as soon as it is queued.
+///
+/// On the first start on a folder (no checkpoint, or one for another UIDVALIDITY) the watcher fixes
+/// the boundary of `start_from` and saves it before handing over any message, so a crash in the
+/// middle of that first pass cannot move it; messages below it are handed over `isBeforeStart`.
+///
+/// New mail is noticed through IDLE when the server offers it (re-issued at least every
+/// `sweep_interval_seconds`, never longer than 25 minutes), otherwise by polling; every wake-up
+/// runs `UID SEARCH UID n:*`, which also catches anything IDLE missed. After any connection failure
+/// it reconnects with exponential backoff and jitter; errors only a configuration change can fix
+/// end `run`.
 public struct MailboxWatcher: Sendable {
     public let mailbox: MailboxConfig
     public let key: MailboxKey
     private let checkpoints: any CheckpointStore
+    private let actions: MailboxActionQueue?
     private let logger: Logger
     private let backoff = ReconnectBackoff()
     /// Messages fetched per UID FETCH of structures.
     private let batchSize = 20
 
-    public init(mailbox: MailboxConfig, folder: String, checkpoints: any CheckpointStore, logger: Logger) {
+    public init(mailbox: MailboxConfig, folder: String, checkpoints: any CheckpointStore, logger: Logger,
+                actions: MailboxActionQueue? = nil) {
         self.mailbox = mailbox
         self.key = MailboxKey(account: mailbox.name, folder: folder)
         self.checkpoints = checkpoints
+        self.actions = actions
         var logger = logger
         logger[metadataKey: "mailbox"] = "\(mailbox.name)"
         logger[metadataKey: "folder"] = "\(folder)"
@@ -30,17 +53,22 @@ public struct MailboxWatcher: Sendable {
     }
 
     /// Runs until the task is cancelled (then logs out and throws `CancellationError`), the handler
-    /// throws, or the server refuses the configuration (`IMAPError.isRetryable` false).
-    public func run(_ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome) async throws {
+    /// throws, or the server refuses the configuration (`IMAPError.isRetryable` false). `events`
+    /// is awaited for each `WatcherEvent`.
+    public func run(_ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome,
+                    events: @escaping @Sendable (WatcherEvent) async -> Void = { _ in }) async throws {
         var failures = 0
         while true {
             let connection = IMAPConnection(config: mailbox, logger: logger)
             do {
                 try await connection.open()
                 failures = 0
-                try await watch(connection, handle)
-            } catch let error as IMAPError where error.isRetryable {
+                await events(.connected)
+                try await watch(connection, handle, events)
+            } catch let error as IMAPError {
                 await connection.close()
+                await events(.connectionFailed(reason: error.message))
+                guard error.isRetryable else { throw error }
                 failures += 1
                 let delay = backoff.delay(afterFailures: failures)
                 logger.warning("IMAP connection failed; reconnecting", metadata: [
@@ -60,11 +88,12 @@ public struct MailboxWatcher: Sendable {
         let connection = IMAPConnection(config: mailbox, logger: logger)
         do {
             try await connection.open()
-            let (status, _, uids) = try await newUIDs(connection)
+            let (status, checkpoint, _) = try await selectFolder(connection)
+            let uids = try await newUIDs(connection, status, checkpoint)
             let wanted = limit.map { Array(uids.prefix($0)) } ?? uids
             var messages: [FetchedMessage] = []
             for batch in wanted.chunked(batchSize) {
-                messages += try await connection.messages(batch, in: key, uidValidity: status.uidValidity)
+                messages += try await connection.messages(batch, in: key, under: checkpoint)
             }
             await connection.close()
             return messages
@@ -75,11 +104,14 @@ public struct MailboxWatcher: Sendable {
     }
 
     private func watch(_ connection: IMAPConnection,
-                       _ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome) async throws {
+                       _ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome,
+                       _ events: @Sendable (WatcherEvent) async -> Void) async throws {
         let idles = await connection.supportsIdle
         let waitSeconds = idles ? min(mailbox.sweepIntervalSeconds, 25 * 60) : mailbox.pollIntervalSeconds
+        await actions?.onSettle { [wakePipe = connection.wakePipe] in wakePipe.wake() }
         while true {
             try await handleNewMessages(connection, handle)
+            await events(.caughtUp)
             try Task.checkCancellation()
             try await withTaskCancellationHandler {
                 try await connection.waitForChange(seconds: waitSeconds)
@@ -92,46 +124,101 @@ public struct MailboxWatcher: Sendable {
 
     private func handleNewMessages(_ connection: IMAPConnection,
                                    _ handle: @Sendable (FetchedMessage) async throws -> MessageOutcome) async throws {
-        let (status, stored, uids) = try await newUIDs(connection)
-        var checkpoint = stored
-        for batch in uids.chunked(batchSize) {
-            for message in try await connection.messages(batch, in: key, uidValidity: status.uidValidity) {
+        let (status, start, isFirstStart) = try await selectFolder(connection)
+        if isFirstStart {
+            try await checkpoints.saveCheckpoint(start, for: key)
+        }
+        try await applySettled(connection, uidValidity: status.uidValidity)
+        var checkpoint = start
+        for batch in try await newUIDs(connection, status, checkpoint).chunked(batchSize) {
+            for message in try await connection.messages(batch, in: key, under: checkpoint) {
                 let outcome = try await handle(message)
-                try await connection.apply(action(for: outcome), to: message.uid)
+                if let action = action(for: outcome) {
+                    try await connection.apply(action, to: message.uid)
+                }
                 checkpoint.lastUID = message.uid
                 try await checkpoints.saveCheckpoint(checkpoint, for: key)
                 logger.debug("message handled", metadata: ["uid": "\(message.uid)", "outcome": "\(outcome)"])
             }
-        }
-        if try await checkpoints.checkpoint(for: key) != checkpoint {
-            try await checkpoints.saveCheckpoint(checkpoint, for: key)
+            try await applySettled(connection, uidValidity: status.uidValidity)
         }
     }
 
-    /// Selects the folder and lists the UIDs above the checkpoint. A checkpoint taken under another
-    /// UIDVALIDITY no longer means anything: the folder is read again from the start, and the
-    /// pipeline recognises messages it has seen by their Message-ID.
-    private func newUIDs(_ connection: IMAPConnection) async throws -> (FolderStatus, Checkpoint, [UInt32]) {
+    /// Selects the folder and returns the checkpoint to read it from, and whether it is a new one
+    /// that must be saved before any message is handed over. Without a stored checkpoint the
+    /// boundary comes from `start_from`. A checkpoint taken under another UIDVALIDITY no longer
+    /// means anything: the folder is read again from the start with no boundary, and the pipeline
+    /// recognises messages it has seen by their Message-ID.
+    private func selectFolder(_ connection: IMAPConnection) async throws -> (FolderStatus, Checkpoint, Bool) {
         let status = try await connection.select(key.folder)
-        var checkpoint = try await checkpoints.checkpoint(for: key) ?? Checkpoint(uidValidity: status.uidValidity, lastUID: 0)
-        if checkpoint.uidValidity != status.uidValidity {
-            logger.warning("UIDVALIDITY changed; rescanning the folder", metadata: [
-                "old_uidvalidity": "\(checkpoint.uidValidity)", "uidvalidity": "\(status.uidValidity)",
+        guard let stored = try await checkpoints.checkpoint(for: key) else {
+            let startUID = try await firstStartUID(connection, status)
+            logger.info("first start on this folder", metadata: [
+                "uidvalidity": "\(status.uidValidity)", "start_uid": "\(startUID)",
             ])
-            checkpoint = Checkpoint(uidValidity: status.uidValidity, lastUID: 0)
+            return (status, Checkpoint(uidValidity: status.uidValidity, lastUID: 0, startUID: startUID), true)
         }
+        guard stored.uidValidity == status.uidValidity else {
+            logger.warning("UIDVALIDITY changed; rescanning the folder", metadata: [
+                "old_uidvalidity": "\(stored.uidValidity)", "uidvalidity": "\(status.uidValidity)",
+            ])
+            return (status, Checkpoint(uidValidity: status.uidValidity, lastUID: 0), true)
+        }
+        return (status, stored, false)
+    }
+
+    /// The lowest UID that counts as new on the first start, from `start_from`.
+    private func firstStartUID(_ connection: IMAPConnection, _ status: FolderStatus) async throws -> UInt32 {
+        switch mailbox.startFrom {
+        case .all:
+            return 0
+        case .new:
+            return try await connection.nextUID(status)
+        case .since(let year, let month, let day):
+            if let uid = try await connection.firstUID(sinceYear: year, month: month, day: day) {
+                return uid
+            }
+            return try await connection.nextUID(status)
+        }
+    }
+
+    /// The UIDs above the checkpoint, ascending.
+    private func newUIDs(_ connection: IMAPConnection, _ status: FolderStatus,
+                         _ checkpoint: Checkpoint) async throws -> [UInt32] {
         // UIDNEXT at or below the next expected UID proves there is nothing new: skip the search.
         if status.uidNext != 0 && status.uidNext <= checkpoint.lastUID + 1 {
-            return (status, checkpoint, [])
+            return []
         }
-        return (status, checkpoint, try await connection.uids(above: checkpoint.lastUID))
+        return try await connection.uids(above: checkpoint.lastUID)
     }
 
-    private func action(for outcome: MessageOutcome) -> MailboxAction {
+    /// Applies the actions settled since the last call, oldest first. An entry stays queued until
+    /// its action succeeded, so one that failed with the connection is applied after the reconnect.
+    private func applySettled(_ connection: IMAPConnection, uidValidity: UInt32) async throws {
+        guard let actions else { return }
+        while let settled = await actions.first {
+            if settled.uidValidity != uidValidity {
+                logger.notice("dropping the action for a message settled under another UIDVALIDITY", metadata: [
+                    "uid": "\(settled.uid)", "settled_uidvalidity": "\(settled.uidValidity)",
+                    "uidvalidity": "\(uidValidity)", "outcome": "\(settled.outcome)",
+                ])
+            } else if let action = action(for: settled.outcome) {
+                try await connection.applyUnlessGone(action, to: settled.uid)
+                logger.debug("settled message handled", metadata: [
+                    "uid": "\(settled.uid)", "outcome": "\(settled.outcome)",
+                ])
+            }
+            await actions.removeFirst()
+        }
+    }
+
+    /// The configured action for `outcome`; none while it is deferred.
+    private func action(for outcome: MessageOutcome) -> MailboxAction? {
         switch outcome {
         case .posted: mailbox.actions.posted
         case .skipped: mailbox.actions.skipped
         case .failed: mailbox.actions.failed
+        case .deferred: nil
         }
     }
 }

@@ -79,9 +79,11 @@ public final class DovecotServer: @unchecked Sendable {
 
     private var client: MailboxClient { MailboxClient(port: imapPort, user: user, password: password) }
 
-    /// Puts a message into `folder` (created when missing) with IMAP APPEND.
-    public func append(_ message: [UInt8], to folder: String = "INBOX") throws {
-        _ = try client.run("append", [folder], input: Data(message))
+    /// Puts a message into `folder` (created when missing) with IMAP APPEND; `receivedAt` sets its
+    /// INTERNALDATE, which otherwise is the time of the APPEND.
+    public func append(_ message: [UInt8], to folder: String = "INBOX", receivedAt: Date? = nil) throws {
+        let date = receivedAt.map { [String($0.timeIntervalSince1970)] } ?? []
+        _ = try client.run("append", [folder] + date, input: Data(message))
     }
 
     public func createFolder(_ folder: String) throws {

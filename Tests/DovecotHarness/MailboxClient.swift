@@ -23,7 +23,8 @@ struct MailboxClient {
         return result[1]
     if command == "append":
         imap.create(args[0])
-        check(imap.append(args[0], None, None, sys.stdin.buffer.read()))
+        date = float(args[1]) if len(args) > 1 else None
+        check(imap.append(args[0], None, date, sys.stdin.buffer.read()))
     elif command == "create":
         check(imap.create(args[0]))
     elif command == "delete":

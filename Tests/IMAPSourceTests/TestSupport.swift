@@ -8,13 +8,15 @@ import Logging
 func mailboxConfig(_ server: DovecotServer, transport: MailboxConfig.Transport = .imaps,
                    caFile: String?? = nil, allowInsecure: Bool = false,
                    actions: MailboxConfig.OutcomeActions = .init(posted: .keep, skipped: .keep, failed: .keep),
-                   maxMessageBytes: Int = 26_214_400, pollIntervalSeconds: Int = 60) -> MailboxConfig {
+                   maxMessageBytes: Int = 26_214_400, pollIntervalSeconds: Int = 60,
+                   startFrom: MailboxConfig.StartFrom = .new) -> MailboxConfig {
     MailboxConfig(
         name: "support", host: "127.0.0.1", port: transport == .imaps ? server.imapsPort : server.imapPort,
         transport: transport, allowInsecure: allowInsecure,
         tls: .init(verify: true, caFile: caFile ?? server.certificates.caFile),
         username: server.user, authentication: .login(password: .file(server.passwordFile)),
-        maxMessageBytes: maxMessageBytes, pollIntervalSeconds: pollIntervalSeconds, sweepIntervalSeconds: 30, timeoutSeconds: 5, actions: actions
+        maxMessageBytes: maxMessageBytes, pollIntervalSeconds: pollIntervalSeconds, sweepIntervalSeconds: 30, timeoutSeconds: 5, actions: actions,
+        startFrom: startFrom
     )
 }
 
@@ -39,6 +41,22 @@ func textMessage(subject: String, body: String = "Hello,\r\nthe printer is fixed
     """.utf8)
 }
 
+/// Polls `condition` every 20 ms until it holds; fails after `timeout`, saying what it waited for.
+func eventually(_ what: String, timeout: Duration = .seconds(10),
+                _ condition: @Sendable () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            throw HarnessTimeout(description: "waited \(timeout) for \(what) in vain")
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+struct HarnessTimeout: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// Records what a running `MailboxWatcher` hands over, and lets a test wait for it.
 actor MessageRecorder {
     private(set) var messages: [FetchedMessage] = []
@@ -51,33 +69,37 @@ actor MessageRecorder {
 
     /// Waits until `count` messages have arrived; returns them, or fails after `timeout`.
     func waitFor(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [FetchedMessage] {
-        let deadline = ContinuousClock.now + timeout
-        while messages.count < count {
-            guard ContinuousClock.now < deadline else {
-                throw HarnessTimeout(expected: count, received: messages.count)
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await eventually("\(count) messages", timeout: timeout) { await self.messages.count >= count }
         return messages
     }
 
     func arrival(_ index: Int) -> ContinuousClock.Instant { arrivals[index] }
 }
 
-struct HarnessTimeout: Error, CustomStringConvertible {
-    let expected: Int
-    let received: Int
-    var description: String { "expected \(expected) messages, received \(received)" }
+/// Records the `WatcherEvent`s of a running `MailboxWatcher`, and lets a test wait for one.
+actor EventRecorder {
+    private(set) var events: [WatcherEvent] = []
+
+    func record(_ event: WatcherEvent) {
+        events.append(event)
+    }
+
+    /// Waits until an event `matches`; fails after `timeout`.
+    func waitFor(_ what: String, timeout: Duration = .seconds(10),
+                 _ matches: @escaping @Sendable (WatcherEvent) -> Bool) async throws {
+        try await eventually(what, timeout: timeout) { await self.events.contains(where: matches) }
+    }
 }
 
-/// Starts `watcher.run` in a task that records every message and answers `outcome`.
-func startWatching(_ watcher: MailboxWatcher, recorder: MessageRecorder,
-                   outcome: MessageOutcome = .posted) -> Task<Void, any Error> {
+/// Starts `watcher.run` in a task that records every message and answers `outcome`, and records
+/// the watcher's events in `events`.
+func startWatching(_ watcher: MailboxWatcher, recorder: MessageRecorder, outcome: MessageOutcome = .posted,
+                   events: EventRecorder = EventRecorder()) -> Task<Void, any Error> {
     Task {
-        try await watcher.run { message in
+        try await watcher.run({ message in
             await recorder.record(message)
             return outcome
-        }
+        }, events: { await events.record($0) })
     }
 }
 

@@ -4,8 +4,9 @@ import Testing
 import Ledger
 
 @Suite struct CheckpointTests {
-    private func inbox(uidValidity: UInt32 = 1, lastUID: UInt32) -> MailboxCheckpoint {
-        MailboxCheckpoint(account: "support", folder: "INBOX", uidValidity: uidValidity, lastUID: lastUID)
+    private func inbox(uidValidity: UInt32 = 1, lastUID: UInt32, startUID: UInt32 = 0) -> MailboxCheckpoint {
+        MailboxCheckpoint(account: "support", folder: "INBOX", uidValidity: uidValidity, lastUID: lastUID,
+                          startUID: startUID)
     }
 
     /// Installs a trigger through a second connection, to make one write of a transaction fail.
@@ -33,6 +34,30 @@ import Ledger
         try await ledger.saveCheckpoint(inbox(uidValidity: 1, lastUID: 500))
         try await ledger.saveCheckpoint(inbox(uidValidity: 2, lastUID: 3))
         #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(uidValidity: 2, lastUID: 3))
+    }
+
+    @Test func firstSaveFixesTheStartUIDForItsUIDValidity() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = try fixture.open()
+        try await ledger.saveCheckpoint(inbox(lastUID: 0, startUID: 40))
+        try await ledger.saveCheckpoint(inbox(lastUID: 12))
+        try await ledger.saveCheckpoint(inbox(lastUID: 30, startUID: 90))
+        _ = try await ledger.record(
+            sighting("old@vendor.example", uid: 31), decision: .skip(reason: "before-start", ticketID: nil, draftNote: nil),
+            checkpoint: inbox(lastUID: 31))
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 31, startUID: 40))
+
+        try await ledger.saveCheckpoint(inbox(uidValidity: 2, lastUID: 0))
+        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(uidValidity: 2, lastUID: 0))
+    }
+
+    @Test func startUIDIsStoredInTheFile() async throws {
+        let fixture = try LedgerFixture()
+        try await fixture.open().saveCheckpoint(inbox(lastUID: 0, startUID: 7))
+        let startUID = try await DatabaseQueue(path: fixture.path).read { db in
+            try UInt32.fetchOne(db, sql: "SELECT startUID FROM checkpoints WHERE account = 'support'")
+        }
+        #expect(startUID == 7)
     }
 
     @Test func checkpointsAreKeptPerAccountAndFolder() async throws {

@@ -9,10 +9,12 @@ struct CheckpointRecord: Codable, FetchableRecord, PersistableRecord {
     var folder: String
     var uidValidity: UInt32
     var lastUID: UInt32
+    var startUID: UInt32
     var updatedAt: Date
 
     var checkpoint: MailboxCheckpoint {
-        MailboxCheckpoint(account: account, folder: folder, uidValidity: uidValidity, lastUID: lastUID)
+        MailboxCheckpoint(account: account, folder: folder, uidValidity: uidValidity, lastUID: lastUID,
+                          startUID: startUID)
     }
 
     static func fetch(account: String, folder: String, in db: Database) throws -> MailboxCheckpoint? {
@@ -26,7 +28,7 @@ struct CheckpointRecord: Codable, FetchableRecord, PersistableRecord {
         guard next != current else { return }
         try CheckpointRecord(
             account: next.account, folder: next.folder, uidValidity: next.uidValidity, lastUID: next.lastUID,
-            updatedAt: now
+            startUID: next.startUID, updatedAt: now
         ).upsert(db)
     }
 }

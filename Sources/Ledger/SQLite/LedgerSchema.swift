@@ -48,6 +48,7 @@ enum LedgerSchema {
                 table.column("folder", .text).notNull()
                 table.column("uidValidity", .integer).notNull()
                 table.column("lastUID", .integer).notNull()
+                table.column("startUID", .integer).notNull().defaults(to: 0)
                 table.column("updatedAt", .datetime).notNull()
                 table.primaryKey(["account", "folder"])
             }
