@@ -8,13 +8,14 @@ struct LedgerCheckpointStore: CheckpointStore {
 
     func checkpoint(for mailbox: MailboxKey) async throws -> Checkpoint? {
         try await ledger.checkpoint(account: mailbox.account, folder: mailbox.folder).map {
-            Checkpoint(uidValidity: $0.uidValidity, lastUID: $0.lastUID)
+            Checkpoint(uidValidity: $0.uidValidity, lastUID: $0.lastUID, startUID: $0.startUID)
         }
     }
 
     func saveCheckpoint(_ checkpoint: Checkpoint, for mailbox: MailboxKey) async throws {
         try await ledger.saveCheckpoint(MailboxCheckpoint(account: mailbox.account, folder: mailbox.folder,
                                                           uidValidity: checkpoint.uidValidity,
-                                                          lastUID: checkpoint.lastUID))
+                                                          lastUID: checkpoint.lastUID,
+                                                          startUID: checkpoint.startUID))
     }
 }

@@ -11,6 +11,8 @@ struct Notegate: AsyncParsableCommand {
             SandboxCommand.self,
             LedgerCommand.self,
             CheckCommand.self,
+            RunCommand.self,
+            OnceCommand.self,
         ]
     )
 }

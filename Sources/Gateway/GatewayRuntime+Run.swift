@@ -1,0 +1,109 @@
+import Foundation
+import IMAPSource
+import Ledger
+import Logging
+import ServiceLifecycle
+
+extension GatewayRuntime {
+    /// The daemon: watches every mailbox and posts until SIGTERM or SIGINT, then stops taking new
+    /// work, lets the calls in flight finish and be recorded, and returns.
+    public func run(extraServices: [any Service] = []) async throws {
+        try await recoverInterruptedPosts()
+        // Services stop in reverse order: the mailboxes first (no new work), then posting (the calls
+        // in flight finish and are recorded), then whatever else (the status endpoint).
+        let services: [any Service] = extraServices + [PostingService(runtime: self), MailboxService(runtime: self)]
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+
+    /// One pass: reads every mailbox up to its newest message, posts everything queued (retries
+    /// included) and applies the mailbox actions, then returns what happened. `progress` is called
+    /// after every post with (done, total).
+    public func runOnce(progress: @escaping @Sendable (Int, Int) async -> Void = { _, _ in }) async throws -> RunSummary {
+        try await recoverInterruptedPosts()
+        let backlog = try await ledger.counts()
+        let alreadyQueued = (backlog[.pending] ?? 0) + (backlog[.retrying] ?? 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for watcher in watchers {
+                group.addTask {
+                    try await watcher.run(self.handle) { await self.watcherEvent(watcher.key, $0) }
+                }
+            }
+            group.addTask {
+                try await self.posting.run(untilIdle: false) { false }
+            }
+            group.addTask {
+                try await self.waitUntilPassIsDone(alreadyQueued: alreadyQueued, progress: progress)
+                throw PassFinished()
+            }
+            do {
+                try await group.next()
+            } catch is PassFinished {
+                group.cancelAll()
+                return
+            }
+        }
+        return await tally.summary
+    }
+
+    private struct PassFinished: Error {}
+
+    /// Done when every watcher has caught up, nothing is pending or retrying, and every mailbox
+    /// action has been applied. A configuration fault (401/404) ends the pass as a failure.
+    private func waitUntilPassIsDone(alreadyQueued: Int,
+                                     progress: @Sendable (Int, Int) async -> Void) async throws {
+        let keys = Set(watchers.map(\.key))
+        var lastDone = -1
+        while true {
+            if let fault = await health.configurationFault {
+                throw GatewaySetupError("LeadSquared refused the configuration: \(fault.reason)")
+            }
+            let summary = await tally.summary
+            let done = summary.posted + summary.dead + summary.uncertain
+            let total = max(done, await tally.queued + alreadyQueued)
+            if done != lastDone {
+                await progress(done, total)
+                lastDone = done
+            }
+            let counts = try await ledger.counts()
+            var actionsPending = 0
+            for queue in actionQueues.values { actionsPending += await queue.pendingCount }
+            if await tally.caughtUp.isSuperset(of: keys),
+               (counts[.pending] ?? 0) + (counts[.retrying] ?? 0) + (counts[.posting] ?? 0) == 0,
+               actionsPending == 0 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
+
+/// Every configured mailbox folder, watched until graceful shutdown.
+struct MailboxService: Service {
+    let runtime: GatewayRuntime
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for watcher in runtime.watchers {
+                    group.addTask {
+                        try await watcher.run(runtime.handle) { await runtime.watcherEvent(watcher.key, $0) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+}
+
+/// The posting loop, stopped gracefully: no new calls after shutdown starts; calls in flight finish.
+struct PostingService: Service {
+    let runtime: GatewayRuntime
+
+    func run() async throws {
+        try await runtime.posting.run { Task.isShuttingDownGracefully }
+    }
+}

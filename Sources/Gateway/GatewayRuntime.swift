@@ -1,0 +1,220 @@
+import Foundation
+import GatewayConfig
+import IMAPSource
+import LeadSquared
+import Ledger
+import Logging
+import NoteExtraction
+import Secrets
+
+/// The whole gateway, built from a configuration: every mailbox watched, every message recorded in
+/// the ledger, every note posted through one rate-governed client, every outcome applied back to
+/// the mailbox. `notegate run` and `notegate once` drive it.
+public final class GatewayRuntime: Sendable {
+    public let configuration: GatewayConfiguration
+    let ledger: SQLiteLedger
+    let client: LeadSquaredClient
+    let intake: MessageIntake
+    let posting: PostingLoop
+    let watchers: [MailboxWatcher]
+    let actionQueues: [MailboxKey: MailboxActionQueue]
+    let doorbell: Doorbell
+    public let health: GatewayHealth
+    let tally: RunTally
+    let logger: Logger
+
+    /// Opens the ledger (taking its lock), builds the client and the watchers. Throws with a message
+    /// naming the setting when the configuration cannot work.
+    public init(configuration: GatewayConfiguration, logger: Logger,
+                observer: @escaping @Sendable (GatewayEvent) async -> Void = { _ in }) throws {
+        guard let settings = configuration.leadSquared else {
+            throw GatewaySetupError("the config has no `leadsquared:` section; `run` and `once` need one")
+        }
+        self.configuration = configuration
+        self.logger = logger
+        ledger = try SQLiteLedger(path: configuration.ledger.path)
+        client = try LeadSquaredClient(configuration: try Self.clientConfiguration(settings),
+                                       logger: logger.child("notegate.leadsquared"))
+        let extractor = NoteExtractor(configuration: try Self.extractorConfiguration(configuration))
+        intake = MessageIntake(extractor: extractor, ledger: ledger, logger: logger.child("notegate.intake"))
+        doorbell = Doorbell()
+        health = GatewayHealth()
+        tally = RunTally()
+
+        var queues: [MailboxKey: MailboxActionQueue] = [:]
+        var watchers: [MailboxWatcher] = []
+        let checkpoints = LedgerCheckpointStore(ledger: ledger)
+        for mailbox in configuration.mailboxes {
+            for folder in mailbox.folders {
+                let queue = MailboxActionQueue()
+                let watcher = MailboxWatcher(mailbox: mailbox, folder: folder, checkpoints: checkpoints,
+                                             logger: logger.child("notegate.imap"), actions: queue)
+                queues[watcher.key] = queue
+                watchers.append(watcher)
+            }
+        }
+        self.watchers = watchers
+        actionQueues = queues
+
+        var postingConfiguration = PostingLoop.Configuration()
+        postingConfiguration.concurrency = settings.concurrency
+        postingConfiguration.retryPolicy = RetryPolicy(base: .seconds(settings.retryBaseSeconds),
+                                                       cap: .seconds(settings.retryCapSeconds),
+                                                       maxAttempts: settings.maxAttempts)
+        postingConfiguration.uncertainPolicy = configuration.ledger.onUncertain == .repost ? .repost : .hold
+        postingConfiguration.configurationRetryInterval = .seconds(settings.configurationRetrySeconds)
+        let queuesForReport = queues
+        let tally = self.tally
+        posting = PostingLoop(ledger: ledger, poster: client, configuration: postingConfiguration, doorbell: doorbell,
+                              health: health, logger: logger.child("notegate.post")) { result in
+            await tally.add(result)
+            await observer(.posted(result))
+            guard let outcome = result.kind.mailboxOutcome else { return }
+            for location in result.locations {
+                await queuesForReport[MailboxKey(account: location.account, folder: location.folder)]?
+                    .settle(uid: location.uid, uidValidity: location.uidValidity, outcome: outcome)
+            }
+        }
+        self.observer = observer
+    }
+
+    private let observer: @Sendable (GatewayEvent) async -> Void
+
+    /// Before any posting: posts interrupted by a crash become `uncertain`, and `on_uncertain` decides.
+    func recoverInterruptedPosts() async throws {
+        let policy: UncertainPolicy = configuration.ledger.onUncertain == .repost ? .repost : .hold
+        let recovered = try await ledger.recoverInterruptedPosts(policy: policy)
+        if !recovered.isEmpty {
+            logger.warning("posts interrupted by the last stop are uncertain; the note may already be on the ticket",
+                           metadata: ["ledger_ids": "\(recovered.map(\.description).joined(separator: ","))",
+                                      "on_uncertain": "\(policy)"])
+        }
+    }
+
+    /// What a watcher's message becomes: recorded in the ledger, then the outcome for its mailbox action.
+    @Sendable func handle(_ message: FetchedMessage) async throws -> MessageOutcome {
+        let incoming = IncomingMessage(
+            location: MessageLocation(account: message.mailbox.account, folder: message.mailbox.folder,
+                                      uidValidity: message.uidValidity, uid: message.uid),
+            raw: message.raw, size: message.size, isTooLarge: message.isTooLarge, isBeforeStart: message.isBeforeStart)
+        let result = try await intake.ingest(incoming)
+        await tally.add(result)
+        await observer(.recorded(result))
+        switch result {
+        case .queued:
+            await doorbell.ring()
+            return .deferred
+        case .skipped:
+            return .skipped
+        case .alreadySeen(_, let state):
+            switch state.name {
+            case .posted: return .posted
+            case .skipped: return .skipped
+            case .dead: return .failed
+            case .pending, .posting, .retrying, .uncertain: return .deferred
+            }
+        }
+    }
+
+    /// Reports a watcher's connection state to health.
+    @Sendable func watcherEvent(_ key: MailboxKey, _ event: WatcherEvent) async {
+        switch event {
+        case .connected: await health.mailboxReachable(key.account)
+        case .connectionFailed(let reason): await health.mailboxUnreachable(key.account, reason: reason)
+        case .caughtUp: await tally.caughtUp(key)
+        }
+        await observer(.watcher(key, event))
+    }
+
+    /// Closes the HTTP client. The ledger closes with the runtime.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    static func clientConfiguration(_ settings: LeadSquaredSettings) throws -> LeadSquaredClient.Configuration {
+        guard let host = URL(string: settings.host) else {
+            throw GatewaySetupError("`leadsquared.host` \(settings.host) is not a URL")
+        }
+        var configuration = LeadSquaredClient.Configuration(
+            host: host, tenantID: settings.tenantID,
+            accessKey: try settings.accessKey.resolve(), secretKey: try settings.secretKey.resolve())
+        configuration.requestTimeout = .seconds(settings.timeoutSeconds)
+        configuration.rateLimit = RateLimit(calls: settings.rateLimitCalls, per: .seconds(settings.rateLimitSeconds))
+        return configuration
+    }
+
+    static func extractorConfiguration(_ configuration: GatewayConfiguration) throws -> NoteExtractor.Configuration {
+        let notes = configuration.notes
+        let pattern: TicketPattern
+        do {
+            pattern = try notes.ticketPattern.map { try TicketPattern($0) } ?? .standard
+        } catch {
+            throw GatewaySetupError("`notes.ticket_pattern`: \(error)")
+        }
+        let senders = configuration.senders
+        let policy: SenderPolicy
+        do {
+            policy = SenderPolicy(
+                allowlist: try senders.allow.map(SenderPattern.init),
+                denylist: try senders.deny.map(SenderPattern.init),
+                requireDMARCPass: senders.requireDMARCPass
+                    ? senders.trustedAuthservID.map { DMARCRequirement(trustedAuthservID: $0) } : nil)
+        } catch {
+            throw GatewaySetupError("`senders`: \(error)")
+        }
+        return NoteExtractor.Configuration(ticketPattern: pattern, maximumNoteBytes: notes.maxNoteBytes,
+                                           gatewayAddresses: notes.gatewayAddresses, senderPolicy: policy)
+    }
+}
+
+/// What the gateway did, as it happens: for the demo's and `once`'s output, and for metrics.
+public enum GatewayEvent: Sendable {
+    case recorded(IntakeResult)
+    case posted(PostResult)
+    case watcher(MailboxKey, WatcherEvent)
+}
+
+/// The configuration cannot work; the message names the setting.
+public struct GatewaySetupError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension PostResult.Kind {
+    /// The mailbox action a post result settles: posted, or failed for good.
+    var mailboxOutcome: MessageOutcome? {
+        switch self {
+        case .posted: .posted
+        case .dead: .failed
+        case .retrying, .uncertain, .reposting, .waiting: nil
+        }
+    }
+}
+
+extension Logger {
+    func child(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = logLevel
+        return logger
+    }
+}
+
+/// Counts a run's outcomes and which watchers have caught up.
+actor RunTally {
+    private(set) var summary = RunSummary()
+    private(set) var queued = 0
+    private(set) var caughtUp: Set<MailboxKey> = []
+
+    func add(_ result: IntakeResult) {
+        if case .queued = result { queued += 1 }
+        summary.add(result)
+    }
+
+    func add(_ result: PostResult) {
+        summary.add(result)
+    }
+
+    func caughtUp(_ key: MailboxKey) {
+        caughtUp.insert(key)
+    }
+}

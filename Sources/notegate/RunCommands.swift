@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import GatewayConfig
+import Logging
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the gateway: watch every mailbox and post each eligible message once as an internal note.",
+        discussion: """
+            Runs until SIGTERM or SIGINT; then it stops taking new mail, lets the calls in flight
+            finish and be recorded, and exits 0. Only one process may use a ledger at a time.
+            """
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = LogSetup.bootstrapped(configuration)
+        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
+        logger.info("notegate started", metadata: [
+            "mailboxes": "\(configuration.mailboxes.map(\.name).joined(separator: ","))",
+            "ledger": "\(configuration.ledger.path)",
+        ])
+        do {
+            try await runtime.run()
+        } catch {
+            await runtime.shutdown()
+            throw error
+        }
+        await runtime.shutdown()
+        logger.info("notegate stopped")
+    }
+}
+
+struct OnceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "once",
+        abstract: "One pass over every mailbox: record and post everything new, apply mailbox actions, exit.",
+        discussion: """
+            Exit status 0 when everything ended posted or skipped; 1 when anything ended dead or
+            uncertain in this pass (see `notegate ledger list --state dead`), or the configuration failed.
+            """
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = LogSetup.bootstrapped(configuration)
+        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
+        let terminal = isatty(STDERR_FILENO) == 1
+        let started = ContinuousClock.now
+        let summary: RunSummary
+        do {
+            summary = try await runtime.runOnce { done, total in
+                guard terminal, total > 0 else { return }
+                FileHandle.standardError.write(Data(ProgressLine.render(done: done, total: total,
+                                                                        elapsed: ContinuousClock.now - started).utf8))
+            }
+        } catch {
+            await runtime.shutdown()
+            throw error
+        }
+        await runtime.shutdown()
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        print("notegate once: \(summary.description)")
+        if !summary.isClean { throw ExitCode(1) }
+    }
+}
+
+/// `\r312 / 1000 notes, 4.9/s, ETA 2m20s` for a backlog on a terminal.
+enum ProgressLine {
+    static func render(done: Int, total: Int, elapsed: Duration) -> String {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        let eta = rate > 0 ? Int(Double(total - done) / rate) : nil
+        let etaText = eta.map { " ETA \($0 / 60)m\(String(format: "%02d", $0 % 60))s" } ?? ""
+        return "\r\(done) / \(total) notes, \(String(format: "%.1f", rate))/s\(etaText)   "
+    }
+}
+
+enum LogSetup {
+    /// Sets up swift-log once for the process from the config's observability settings.
+    static func bootstrapped(_ configuration: GatewayConfiguration) -> Logger {
+        let level = Logger.Level(rawValue: configuration.observability.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "notegate")
+        logger.logLevel = level
+        return logger
+    }
+}
