@@ -15,47 +15,59 @@ import Testing
         metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
     }
 
-    private func server(health: @escaping @Sendable () async -> HealthReport = { .healthy }) -> StatusServer {
-        StatusServer(configuration: .init(port: 0), registry: registry, metrics: metrics, health: health)
+    /// Runs `body` against a server on an ephemeral loopback port, then stops the server.
+    private func withServer(
+        health: @escaping @Sendable () async -> HealthReport = { .healthy },
+        _ body: (_ port: Int) async throws -> Void
+    ) async throws {
+        let server = StatusServer(configuration: .init(port: 0), registry: registry, metrics: metrics, health: health)
+        let running = try await server.start()
+        do {
+            try await body(running.port)
+        } catch {
+            await running.stop()
+            throw error
+        }
+        await running.stop()
     }
 
     @Test func metricsServesTheRegistryAsPrometheusText() async throws {
-        let running = try await server().start()
-        defer { Task { await running.stop() } }
-        metrics.recordPosted()
-        metrics.recordSkip(reason: "auto-reply")
+        try await withServer { port in
+            metrics.recordPosted()
+            metrics.recordSkip(reason: "auto-reply")
 
-        let answer = try await get("/metrics", port: running.port)
+            let answer = try await get("/metrics", port: port)
 
-        #expect(answer.status == 200)
-        #expect(answer.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
-        let exposition = Exposition(text: answer.body)
-        #expect(exposition.value("notegate_messages_posted_total") == 1)
-        #expect(exposition.value(#"notegate_messages_skipped_total{reason="auto-reply"}"#) == 1)
+            #expect(answer.status == 200)
+            #expect(answer.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
+            let exposition = Exposition(text: answer.body)
+            #expect(exposition.value("notegate_messages_posted_total") == 1)
+            #expect(exposition.value(#"notegate_messages_skipped_total{reason="auto-reply"}"#) == 1)
+        }
     }
 
     @Test func metricsBringsIdleAgesUpToDateOnEachScrape() async throws {
-        let running = try await server().start()
-        defer { Task { await running.stop() } }
-        metrics.recordWake(mailbox: "support/INBOX", at: Date().addingTimeInterval(-90))
+        try await withServer { port in
+            metrics.recordWake(mailbox: "support/INBOX", at: Date().addingTimeInterval(-90))
 
-        let answer = try await get("/metrics", port: running.port)
+            let answer = try await get("/metrics", port: port)
 
-        let age = try #require(Exposition(text: answer.body).value(#"notegate_imap_idle_age_seconds{mailbox="support/INBOX"}"#))
-        #expect(age >= 90 && age < 120)
+            let exposition = Exposition(text: answer.body)
+            let age = try #require(exposition.value(#"notegate_imap_idle_age_seconds{mailbox="support/INBOX"}"#))
+            #expect(age >= 90 && age < 120)
+        }
     }
 
     @Test func healthyAnswers200WithStatusOK() async throws {
-        let running = try await server().start()
-        defer { Task { await running.stop() } }
+        try await withServer { port in
+            let answer = try await get("/healthz", port: port)
 
-        let answer = try await get("/healthz", port: running.port)
-
-        #expect(answer.status == 200)
-        #expect(answer.contentType == "application/json")
-        let body = try #require(JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
-        #expect(body.count == 1)
-        #expect(body["status"] as? String == "ok")
+            #expect(answer.status == 200)
+            #expect(answer.contentType == "application/json")
+            let body = try #require(JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+            #expect(body.count == 1)
+            #expect(body["status"] as? String == "ok")
+        }
     }
 
     @Test func unhealthyAnswers503WithEachProblemAndSinceWhen() async throws {
@@ -64,39 +76,38 @@ import Testing
             .init(component: "leadsquared", reason: "The API answered 401: \"keys rejected\".", since: since),
             .init(component: "support/INBOX", reason: "unreachable", since: since.addingTimeInterval(90)),
         ])
-        let running = try await server(health: { report }).start()
-        defer { Task { await running.stop() } }
+        try await withServer(health: { report }) { port in
+            let answer = try await get("/healthz", port: port)
 
-        let answer = try await get("/healthz", port: running.port)
-
-        #expect(answer.status == 503)
-        let body = try #require(JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
-        #expect(body["status"] as? String == "unhealthy")
-        let problems = try #require(body["problems"] as? [[String: String]])
-        #expect(problems == [
-            ["component": "leadsquared", "reason": "The API answered 401: \"keys rejected\".",
-             "since": "2026-11-25T21:00:00Z"],
-            ["component": "support/INBOX", "reason": "unreachable", "since": "2026-11-25T21:01:30Z"],
-        ])
+            #expect(answer.status == 503)
+            let body = try #require(JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+            #expect(body["status"] as? String == "unhealthy")
+            let problems = try #require(body["problems"] as? [[String: String]])
+            #expect(problems == [
+                ["component": "leadsquared", "reason": "The API answered 401: \"keys rejected\".",
+                 "since": "2026-11-25T21:00:00Z"],
+                ["component": "support/INBOX", "reason": "unreachable", "since": "2026-11-25T21:01:30Z"],
+            ])
+        }
     }
 
     @Test func healthIsAskedOnEveryRequest() async throws {
         let calls = Calls()
-        let running = try await server(health: {
-            await calls.count() == 1 ? .healthy : HealthReport(problems: [.init(component: "oauth", reason: "expiring", since: Date())])
-        }).start()
-        defer { Task { await running.stop() } }
-
-        #expect(try await get("/healthz", port: running.port).status == 200)
-        #expect(try await get("/healthz", port: running.port).status == 503)
+        let expiring = HealthReport(problems: [.init(component: "oauth", reason: "expiring", since: Date())])
+        try await withServer(health: { await calls.count() == 1 ? .healthy : expiring }) { port in
+            let first = try await get("/healthz", port: port)
+            let second = try await get("/healthz", port: port)
+            #expect(first.status == 200)
+            #expect(second.status == 503)
+        }
     }
 
     @Test(arguments: ["/", "/metrics/extra", "/health", "/sandbox/notes"])
     func anyOtherPathAnswers404(path: String) async throws {
-        let running = try await server().start()
-        defer { Task { await running.stop() } }
-
-        #expect(try await get(path, port: running.port).status == 404)
+        try await withServer { port in
+            let answer = try await get(path, port: port)
+            #expect(answer.status == 404)
+        }
     }
 
     @Test func runsAsAServiceUntilGracefulShutdown() async throws {
@@ -105,7 +116,9 @@ import Testing
             configuration: .init(port: 0), registry: registry, metrics: metrics, health: { .healthy },
             onListening: { listening.yield($0) }
         )
-        let group = ServiceGroup(services: [server], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let group = ServiceGroup(
+            services: [server], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -38,19 +38,18 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [(key: String, json: String)] = [
-            ("time", JSONText.string(Date().formatted(.iso8601WithMilliseconds))),
-            ("level", JSONText.string(event.level.rawValue)),
-            ("label", JSONText.string(label)),
-            ("message", JSONText.string(event.message.description)),
-        ]
+        var line = JSONLogLine()
+        line.append("time", .string(Date().formatted(.iso8601WithMilliseconds)))
+        line.append("level", .string(event.level.rawValue))
+        line.append("label", .string(label))
+        line.append("message", .string(event.message.description))
         if let error = event.error {
-            fields.append(("error", JSONText.string(String(describing: error))))
+            line.append("error", .string(String(describing: error)))
         }
         for (key, value) in mergedMetadata(event.metadata).sorted(by: { $0.key < $1.key }) {
-            fields.append((Self.ownKeys.contains(key) ? "metadata.\(key)" : key, JSONText.value(value)))
+            line.append(Self.ownKeys.contains(key) ? "metadata.\(key)" : key, value)
         }
-        write(JSONText.object(fields) + "\n")
+        write(line.text + "\n")
     }
 
     private func mergedMetadata(_ call: Logger.Metadata?) -> Logger.Metadata {

@@ -23,7 +23,8 @@ final class MailboxIdleAges: Sendable {
 
     func wokeUp(mailbox: String, at moment: Date) {
         watches.withLock { watches in
-            let gauge = watches[mailbox]?.gauge ?? Gauge(label: name, dimensions: [("mailbox", mailbox)], factory: factory)
+            let gauge = watches[mailbox]?.gauge
+                ?? Gauge(label: name, dimensions: [("mailbox", mailbox)], factory: factory)
             watches[mailbox] = Watch(lastWake: moment, gauge: gauge)
         }
     }

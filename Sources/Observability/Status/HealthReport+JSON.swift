@@ -1,12 +1,12 @@
 import Foundation
 
 extension HealthReport {
-    /// The body of `/healthz`: `{"status":"ok"}`, or `{"status":"unhealthy","problems":[…]}` with each
-    /// problem's `since` in ISO 8601 (UTC, whole seconds).
+    /// The body of `/healthz`: `{"status":"ok"}`, or `{"problems":[…],"status":"unhealthy"}` with each
+    /// problem's `since` in ISO 8601 (UTC, whole seconds). Keys are sorted so the body is the same each time.
     func jsonBody() throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = .withoutEscapingSlashes
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(Body(self))
     }
 
