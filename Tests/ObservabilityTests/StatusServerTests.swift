@@ -110,6 +110,27 @@ import Testing
         }
     }
 
+    @Test func aPortInUseIsReportedWithWhatToDo() async throws {
+        try await withServer { port in
+            let second = StatusServer(
+                configuration: .init(port: port), registry: registry, metrics: metrics, health: { .healthy }
+            )
+            let error = await #expect(throws: StatusServerError.self) { try await second.start() }
+            #expect(error == .addressTaken(host: "127.0.0.1", port: port))
+            #expect(error?.description.contains("127.0.0.1:\(port): another process already does") == true)
+        }
+    }
+
+    @Test func aHostThatDoesNotResolveIsReported() async throws {
+        let server = StatusServer(
+            configuration: .init(host: "status.invalid", port: 0), registry: registry, metrics: metrics,
+            health: { .healthy }
+        )
+
+        let error = await #expect(throws: StatusServerError.self) { try await server.start() }
+        #expect(error == .unknownHost(host: "status.invalid", port: 0))
+    }
+
     @Test func runsAsAServiceUntilGracefulShutdown() async throws {
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
         let server = StatusServer(

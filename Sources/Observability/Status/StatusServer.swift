@@ -34,11 +34,17 @@ public struct StatusServer: Service {
     }
 
     /// Serves until the surrounding `ServiceGroup` shuts down gracefully (or the task is cancelled).
+    ///
+    /// - Throws: ``StatusServerError`` if it cannot listen on the configured address.
     public func run() async throws {
-        try await makeApplication(onListening: onListening).run()
+        try await explainingBindFailures {
+            try await makeApplication(onListening: onListening).run()
+        }
     }
 
     /// Starts serving in the background and returns once it listens.
+    ///
+    /// - Throws: ``StatusServerError`` if it cannot listen on the configured address.
     public func start() async throws -> RunningStatusServer {
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
         let application = makeApplication { listening.yield($0) }
@@ -47,10 +53,18 @@ public struct StatusServer: Service {
             try await application.runService(gracefulShutdownSignals: [])
         }
         guard let port = await ports.first(where: { _ in true }) else {
-            try await running.value
+            try await explainingBindFailures { try await running.value }
             throw CancellationError()
         }
         return RunningStatusServer(port: port, running: running)
+    }
+
+    private func explainingBindFailures(_ serve: () async throws -> Void) async throws {
+        do {
+            try await serve()
+        } catch {
+            throw StatusServerError.explaining(error, host: configuration.host, port: configuration.port) ?? error
+        }
     }
 
     private func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
