@@ -385,6 +385,21 @@ LONG_LINE = "Log line: service restarted, checking queue depth and worker health
 message("long-body-truncated.eml", plain("[#740] Huge log", "", "long"), LONG_LINE * 1500,
         {"action": "post", "ticketId": 740, "reason": None})
 
+# A vendor thread the gateway is CC'd on: the vendor's reply drops the tag but keeps the thread.
+message("vendor-thread-1-tagged.eml",
+        header("[#760] Firmware rollout", frm="Priya Nair <priya@vendor.example>", mid="thread-760",
+               extra=['Content-Type: text/plain; charset=utf-8', "Cc: notes@support.example"]),
+        "We will roll out firmware 4.2.1 to your fleet on Friday.\n",
+        post(760, "We will roll out firmware 4.2.1 to your fleet on Friday."))
+message("vendor-thread-2-untagged-reply.eml",
+        header("Re: Firmware rollout", frm="Priya Nair <priya@vendor.example>", mid="thread-760-reply",
+               extra=['Content-Type: text/plain; charset=utf-8', "Cc: notes@support.example",
+                      "In-Reply-To: <thread-760@vendor.example>", "References: <thread-760@vendor.example>"]),
+        "Rollout finished, all 40 devices report 4.2.1.\n\n"
+        "On Tue, 24 Nov 2026 at 09:15, Priya Nair <priya@vendor.example> wrote:\n"
+        "> We will roll out firmware 4.2.1 to your fleet on Friday.\n",
+        skip("no-ticket", None, "Rollout finished, all 40 devices report 4.2.1."))
+
 # --- Skip rules -------------------------------------------------------------------------------------
 OOO = "I am out of the office until 1 December."
 message("auto-reply-auto-submitted.eml",

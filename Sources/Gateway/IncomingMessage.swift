@@ -28,6 +28,7 @@ public enum IntakeResult: Sendable, Equatable {
     case queued(LedgerEntryID, ticketID: Int)
     /// Recorded as skipped with this reason.
     case skipped(LedgerEntryID, reason: String)
-    /// Already in the ledger (another folder, a UIDVALIDITY reset, a re-sent copy): never posted twice.
-    case alreadySeen(LedgerEntryID)
+    /// Already in the ledger (another folder, a UIDVALIDITY reset, a re-sent copy, or the same
+    /// message handed over again): never posted twice. `state` is where the first copy stands.
+    case alreadySeen(LedgerEntryID, LedgerState)
 }

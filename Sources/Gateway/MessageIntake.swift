@@ -49,7 +49,7 @@ public struct MessageIntake: Sendable {
             metadata["ledger_id"] = "\(id)"
             metadata["state"] = "\(state.name.rawValue)"
             logger.info("message already in the ledger; not posted again", metadata: metadata)
-            return .alreadySeen(id)
+            return .alreadySeen(id, state)
         }
     }
 

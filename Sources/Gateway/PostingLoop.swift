@@ -20,8 +20,8 @@ public struct PostResult: Sendable, Equatable {
     public var entryID: LedgerEntryID
     public var ticketID: Int
     public var kind: Kind
-    /// Where the message was last seen, for its mailbox action.
-    public var location: MessageLocation?
+    /// Every place the message was seen, for its mailbox action.
+    public var locations: [MessageLocation]
     public var detail: String?
     /// How long the API call took.
     public var latency: Duration
@@ -188,7 +188,7 @@ public struct PostingLoop: Sendable {
             kind == .posted ? logger.info("note posted", metadata: metadata)
                 : logger.warning("note not posted", metadata: metadata)
             await report(PostResult(entryID: entry.id, ticketID: entry.ticketID ?? 0, kind: kind,
-                                    location: updated.sightings.last?.location, detail: detail, latency: latency))
+                                    locations: updated.sightings.map(\.location), detail: detail, latency: latency))
         case .failure(let error):
             metadata["error"] = "\(error)"
             logger.error("could not record a post outcome in the ledger", metadata: metadata)

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// Follows one HTTP call for the client: remembers whether the request was completely written (the
 /// `didSendRequest` callback) and collects the answer, so a failure can be told apart as "never sent" or
@@ -14,20 +14,20 @@ final class ExchangeRecorder: HTTPClientResponseDelegate {
         var answer: ServerAnswer?
     }
 
-    private let progress = Mutex(Progress())
+    private let progress = NIOLockedValueBox(Progress())
 
     /// Whether the whole request had been handed to the network.
-    var requestSent: Bool { progress.withLock { $0.requestSent } }
+    var requestSent: Bool { progress.withLockedValue { $0.requestSent } }
 
     /// The answer so far, if a status line arrived.
-    var answerSoFar: ServerAnswer? { progress.withLock { $0.answer } }
+    var answerSoFar: ServerAnswer? { progress.withLockedValue { $0.answer } }
 
     func didSendRequest(task: HTTPClient.Task<Response>) {
-        progress.withLock { $0.requestSent = true }
+        progress.withLockedValue { $0.requestSent = true }
     }
 
     func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        progress.withLock {
+        progress.withLockedValue {
             // An answer before the request was fully written still means the server has decided.
             $0.requestSent = true
             $0.answer = ServerAnswer(status: Int(head.status.code), headers: head.headers, body: ByteBuffer())
@@ -36,7 +36,7 @@ final class ExchangeRecorder: HTTPClientResponseDelegate {
     }
 
     func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        progress.withLock {
+        progress.withLockedValue {
             guard let held = $0.answer?.body.readableBytes else { return }
             let kept = min(max(0, ServerAnswer.maxBodyBytes - held), buffer.readableBytes)
             $0.answer?.body.writeImmutableBuffer(buffer.getSlice(at: buffer.readerIndex, length: kept)!)

@@ -48,28 +48,29 @@ public final class LeadSquaredClient: Sendable {
             logger.warning("Note not sent", metadata: ["outcome": "rejected"])
             return .rejected(reason: problem)
         }
-        let outcome = await call(
-            .POST, configuration.url("internalnote", "upload"), body: InternalNoteBody(note).json,
-            action: "post the note on ticket \(note.ticketID)", ticketID: note.ticketID, logger: logger
-        ) { answer, call in
-            PostOutcome(answer: answer, call: call, window: self.configuration.rateLimit.window)
-        }
+        let call = CallDescription(
+            action: "post the note on ticket \(note.ticketID)", ticketID: note.ticketID,
+            method: .POST, url: configuration.url("internalnote", "upload")
+        )
+        let exchange = await governedExchange(call, body: InternalNoteBody(note).json, logger: logger)
+        let outcome = PostOutcome(exchange, call: call, window: configuration.rateLimit.window)
+            .redacted(by: configuration)
         logger.log(level: outcome.logLevel, "Note call finished", metadata: outcome.logMetadata)
         return outcome
     }
 
     /// Confirms the host, tenant and keys by reading one ticket ("Get a Ticket's Details by Id"); posts nothing.
     public func verifyAccess(ticketID: Int) async -> AccessCheck {
-        let outcome = await call(
-            .GET, configuration.url("tickets", String(ticketID)), body: nil, action: "read ticket \(ticketID)",
-            ticketID: ticketID, logger: logger
-        ) { answer, call in
-            // A ticket's details are not a receipt: any 2xx grants access.
-            (200..<300).contains(answer.status)
-                ? .posted(NoteReceipt(message: "", ticketID: ticketID, organizationID: nil))
-                : PostOutcome(answer: answer, call: call, window: self.configuration.rateLimit.window)
-        }
-        return AccessCheck(outcome)
+        let call = CallDescription(
+            action: "read ticket \(ticketID)", ticketID: ticketID,
+            method: .GET, url: configuration.url("tickets", String(ticketID))
+        )
+        let exchange = await governedExchange(call, body: nil, logger: logger)
+        // A ticket's details are not a receipt: any 2xx grants access.
+        if case .answered(let answer) = exchange, (200..<300).contains(answer.status) { return .granted }
+        return AccessCheck(
+            PostOutcome(exchange, call: call, window: configuration.rateLimit.window).redacted(by: configuration)
+        )
     }
 
     /// Closes the connections. Calls made afterwards fail as `transient`.
@@ -77,58 +78,44 @@ public final class LeadSquaredClient: Sendable {
         try await http.shutdown()
     }
 
-    /// Makes one governed call and classifies what came back.
-    private func call(
-        _ method: HTTPMethod, _ url: URL, body: Data?, action: String, ticketID: Int, logger: Logger,
-        classify: (ServerAnswer, CallDescription) -> PostOutcome
-    ) async -> PostOutcome {
-        let description = CallDescription(
-            action: action, ticketID: ticketID, request: "\(method) \(url.absoluteString)"
-        )
+    /// Makes one call when the governor allows it, and pauses the governor if the server says 429.
+    private func governedExchange(_ call: CallDescription, body: Data?, logger: Logger) async -> Exchange {
         let permit: RateGovernor<ContinuousClock>.Permit
         do {
             permit = try await governor.acquire()
         } catch {
-            return .transient(reason: "Cancelled while waiting for the rate limit to \(action); nothing was sent.")
+            return .cancelled
         }
-        let outcome: PostOutcome
-        switch await exchange(method, url, body: body, logger: logger) {
-        case .success(let answer):
-            outcome = classify(answer, description)
-        case .failure(let failure):
-            outcome = PostOutcome(failure: failure, call: description)
-        }
+        let exchange = await self.exchange(call, body: body, logger: logger)
         await governor.release(permit)
-        if case .rateLimited(let retryAfter) = outcome {
-            await governor.pause(for: retryAfter)
+        if case .answered(let answer) = exchange, answer.status == 429 {
+            await governor.pause(for: answer.retryAfter(atLeast: configuration.rateLimit.window))
         }
-        return outcome.redacted(by: configuration)
+        return exchange
     }
 
     /// Sends one request, following it closely enough to tell "never sent" from "sent, no answer".
-    private func exchange(
-        _ method: HTTPMethod, _ url: URL, body: Data?, logger: Logger
-    ) async -> Result<ServerAnswer, TransportFailure> {
+    private func exchange(_ call: CallDescription, body: Data?, logger: Logger) async -> Exchange {
         let recorder = ExchangeRecorder()
         let request: HTTPClient.Request
         do {
             request = try HTTPClient.Request(
-                url: url, method: method, headers: headers(hasBody: body != nil), body: body.map { .data($0) }
+                url: call.url, method: call.method, headers: headers(hasBody: body != nil), body: body.map { .data($0) }
             )
         } catch {
-            return .failure(TransportFailure(error: error, requestSent: false))
+            return .failed(TransportFailure(error: error, requestSent: false))
         }
         let task = http.execute(
             request: request, delegate: recorder,
             deadline: .now() + TimeAmount(configuration.requestTimeout), logger: logger
         )
         do {
-            return .success(
+            return .answered(
                 try await withTaskCancellationHandler { try await task.futureResult.get() } onCancel: { task.cancel() }
             )
         } catch {
-            if let answer = recorder.answerSoFar { return .success(answer) }
-            return .failure(TransportFailure(error: error, requestSent: recorder.requestSent))
+            if let answer = recorder.answerSoFar { return .answered(answer) }
+            return .failed(TransportFailure(error: error, requestSent: recorder.requestSent))
         }
     }
 

@@ -1,15 +1,30 @@
 import Logging
 
 extension PostOutcome {
-    /// The outcome's name, for log metadata and counting.
-    public var kind: String {
+    /// The cases of ``PostOutcome`` without their values, for counting and logging.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case posted, rateLimited, transient, uncertain, rejected, configuration
+    }
+
+    /// Which case this is.
+    public var kind: Kind {
         switch self {
-        case .posted: "posted"
-        case .rateLimited: "rateLimited"
-        case .transient: "transient"
-        case .uncertain: "uncertain"
-        case .rejected: "rejected"
-        case .configuration: "configuration"
+        case .posted: .posted
+        case .rateLimited: .rateLimited
+        case .transient: .transient
+        case .uncertain: .uncertain
+        case .rejected: .rejected
+        case .configuration: .configuration
+        }
+    }
+
+    /// What happened and what to do, for every outcome but `posted` and `rateLimited`: the text to keep with
+    /// a dead-lettered note or to show a person.
+    public var reason: String? {
+        switch self {
+        case .posted, .rateLimited: nil
+        case .transient(let reason), .uncertain(let reason), .rejected(let reason), .configuration(let reason):
+            reason
         }
     }
 
@@ -24,12 +39,9 @@ extension PostOutcome {
 
     /// The outcome's kind, and its reason when it has one, for the client's log line.
     var logMetadata: Logger.Metadata {
-        switch self {
-        case .posted, .rateLimited:
-            ["outcome": "\(kind)"]
-        case .transient(let reason), .uncertain(let reason), .rejected(let reason), .configuration(let reason):
-            ["outcome": "\(kind)", "reason": "\(reason)"]
-        }
+        var metadata: Logger.Metadata = ["outcome": "\(kind.rawValue)"]
+        metadata["reason"] = reason.map { "\($0)" }
+        return metadata
     }
 
     /// The same outcome with any key that a server message echoed blotted out.

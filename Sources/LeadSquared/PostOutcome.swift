@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 
 /// What became of one attempt to post a note: the one value the pipeline switches over to record success,
 /// wait, retry, dead-letter, or stop and alert. Reasons say what happened and what to do; they never carry a key.
@@ -16,12 +17,24 @@ public enum PostOutcome: Sendable, Hashable {
     case uncertain(reason: String)
     /// 400 and the other 4xx that concern this note alone: permanent. Dead-letter it with the server's message.
     case rejected(reason: String)
-    /// 401, 403, 404, 405 or a redirect: the host, tenant or keys are wrong, and nothing will succeed until a
-    /// person fixes the configuration. Keep every note pending and report unhealthy.
+    /// 401, 403, 404, 405, a redirect or a failed TLS handshake: the host, tenant or keys are wrong, and
+    /// nothing will succeed until a person fixes the configuration. Keep every note pending and report unhealthy.
     case configuration(reason: String)
 }
 
 extension PostOutcome {
+    /// Classifies what became of a call.
+    init(_ exchange: Exchange, call: CallDescription, window: Duration) {
+        switch exchange {
+        case .answered(let answer):
+            self.init(answer: answer, call: call, window: window)
+        case .failed(let failure):
+            self.init(failure: failure, call: call)
+        case .cancelled:
+            self = .transient(reason: "Cancelled while waiting for the rate limit to \(call.action); nothing was sent.")
+        }
+    }
+
     /// Classifies the server's answer to a call.
     ///
     /// Beyond the documented codes: any 2xx counts as posted (if its body is not the documented receipt, the
@@ -40,7 +53,7 @@ extension PostOutcome {
                     ?? NoteReceipt(message: answer.serverMessage ?? "", ticketID: call.ticketID, organizationID: nil)
             )
         case 429:
-            self = .rateLimited(retryAfter: answer.retryAfter.map { max($0, window) } ?? window)
+            self = .rateLimited(retryAfter: answer.retryAfter(atLeast: window))
         case 408, 500..<600:
             self = .transient(reason: "LeadSquared failed to \(call.action) (\(status))\(said). Retry later.")
         case 400..<500 where Self.configurationStatuses.contains(status):
@@ -57,9 +70,15 @@ extension PostOutcome {
         }
     }
 
-    /// Classifies a call that got no answer, by whether the request had been completely written.
+    /// Classifies a call that got no answer, by whether the request had been completely written; a TLS
+    /// handshake that failed is a configuration fault.
     init(failure: TransportFailure, call: CallDescription) {
-        if failure.requestSent {
+        if failure.isTLSRefusal {
+            self = .configuration(
+                reason: "\(call.request) could not set up TLS (\(failure.summary)): the host's certificate is not "
+                    + "trusted for its name, or the host does not speak TLS. Check host."
+            )
+        } else if failure.requestSent {
             self = .uncertain(
                 reason: "\(call.request) was sent to \(call.action) but no answer came (\(failure.summary)); "
                     + "it may or may not have taken effect."
@@ -84,9 +103,13 @@ extension PostOutcome {
 }
 
 /// A call in words, for the reasons of outcomes: what it was to do ("post the note on ticket 143") and the
-/// request line it was sent as.
+/// request it was sent as.
 struct CallDescription: Sendable {
     let action: String
     let ticketID: Int
-    let request: String
+    let method: HTTPMethod
+    let url: URL
+
+    /// The request line, e.g. `POST https://host/api/tenants/t/internalnote/upload`.
+    var request: String { "\(method) \(url.absoluteString)" }
 }

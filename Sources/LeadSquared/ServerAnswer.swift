@@ -2,6 +2,15 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
+
+/// What became of one HTTP call: an answer, a failure before any answer, or nothing at all because the
+/// caller was cancelled while waiting for the rate governor.
+enum Exchange: Sendable {
+    case answered(ServerAnswer)
+    case failed(TransportFailure)
+    case cancelled
+}
 
 /// A status line and (the start of) a body the server sent back.
 struct ServerAnswer: Sendable {
@@ -24,9 +33,11 @@ struct ServerAnswer: Sendable {
         return text.count > 300 ? text.prefix(300) + "…" : text
     }
 
-    /// The `Retry-After` header, when it gives whole seconds.
-    var retryAfter: Duration? {
-        headers.first(name: "Retry-After").flatMap(Int.init).map { .seconds($0) }
+    /// How long to hold off after a 429: the `Retry-After` header (whole seconds) if it asks for longer than
+    /// `minimum`, else `minimum` (the window, which a 429 says is full).
+    func retryAfter(atLeast minimum: Duration) -> Duration {
+        let asked = headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds($0) }
+        return max(asked ?? minimum, minimum)
     }
 
     func decoded<T: Decodable>(_ type: T.Type) -> T? {
@@ -48,6 +59,15 @@ private struct ExplanationField: Decodable {
 struct TransportFailure: Error {
     var error: any Error
     var requestSent: Bool
+
+    /// Whether TLS could not be set up: the host's certificate is not trusted for its name, or the host does
+    /// not speak TLS. Trying again will not help; the host setting (or the trust store) has to change.
+    var isTLSRefusal: Bool {
+        switch error {
+        case NIOSSLError.handshakeFailed, is NIOSSLExtraError: true
+        default: false
+        }
+    }
 
     /// What went wrong, in a few words.
     var summary: String {

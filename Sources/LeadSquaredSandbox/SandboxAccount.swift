@@ -43,7 +43,9 @@ public actor SandboxAccount {
     /// Records an accepted note.
     func record(_ note: SubmittedNote) {
         lastSequence += 1
-        recorded.append(RecordedNote(sequence: lastSequence, ticketID: note.ticketID, text: note.text, receivedAt: Date()))
+        recorded.append(
+            RecordedNote(sequence: lastSequence, ticketID: note.ticketID, text: note.text, receivedAt: Date())
+        )
     }
 
     /// Counts an answer (or a silence) by kind.

@@ -1,20 +1,8 @@
+import LeadSquared
+
 /// How a ``SandboxServer`` behaves: the account it pretends to be, its call limit and its faults. The defaults
 /// match the documented API with no faults.
 public struct SandboxConfiguration: Sendable {
-    /// A call limit: at most `calls` in any sliding window of `window`, per access key.
-    public struct CallLimit: Sendable, Hashable {
-        public var calls: Int
-        public var window: Duration
-
-        public init(calls: Int, per window: Duration) {
-            self.calls = calls
-            self.window = window
-        }
-
-        /// The documented limit: 25 calls per 5 seconds.
-        public static let documented = CallLimit(calls: 25, per: .seconds(5))
-    }
-
     /// The TCP port on 127.0.0.1; 0 picks a free one (``SandboxServer/port`` tells which).
     public var port = 0
     /// The tenant id in every API path; any other answers 404.
@@ -27,8 +15,8 @@ public struct SandboxConfiguration: Sendable {
     public var organizationID = "22824"
     /// The tickets that exist; notes for others answer 400. `nil`: every positive ticket number exists.
     public var knownTickets: Set<Int>?
-    /// The call limit, `nil` for none. Default: the documented 25 per 5 s.
-    public var callLimit: CallLimit? = .documented
+    /// The call limit per access key, `nil` for none. Default: the documented 25 per 5 s.
+    public var callLimit: RateLimit? = .documented
     /// Faults to inject from the start; tests can change them while the server runs.
     public var faults = SandboxFaults()
 

@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Answers every request the way the documented API would, in the documented order of concerns: the path
-/// and tenant (404), the keys (401), the call limit (429), then the body (400), then an injected fault, then
-/// success. Control calls under `/sandbox/` read and steer the ``SandboxAccount``.
+/// Answers every request the way the documented API would, checking in turn the path and tenant (404), the
+/// keys (401), the call limit (429) and the body (400), then injecting a fault if one is drawn, else succeeding.
+/// (The documentation gives no order; this one lets a bad body still count against the limit.) Control calls under `/sandbox/` read and steer the ``SandboxAccount``.
 struct SandboxResponder: HTTPResponder {
     typealias Context = SandboxRequestContext
 
@@ -139,7 +139,9 @@ struct SandboxResponder: HTTPResponder {
         } catch let invalid as InvalidFaults {
             return SandboxAnswer.message(.badRequest, invalid.description)
         } catch {
-            return SandboxAnswer.message(.badRequest, "The body is not fault settings as GET /sandbox/faults shows them.")
+            return SandboxAnswer.message(
+                .badRequest, "The body is not fault settings as GET /sandbox/faults shows them."
+            )
         }
     }
 }

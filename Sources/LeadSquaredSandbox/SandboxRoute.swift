@@ -23,15 +23,18 @@ enum SandboxRoute: Equatable {
 
     init(method: HTTPRequest.Method, path: String) {
         let parts = path.split(separator: "/").map(String.init)
-        switch (method, parts.first) {
-        case (_, "sandbox"):
+        if parts.first == "sandbox" {
             self = Self.control(method: method, parts: parts)
-        case (.post, "api") where parts.count == 5 && parts[1] == "tenants" && parts[3...] == ["internalnote", "upload"]:
-            self = .postNote(tenant: parts[2])
-        case (.get, "api") where parts.count == 5 && parts[1] == "tenants" && parts[3] == "tickets":
-            self = .readTicket(tenant: parts[2], ticket: parts[4])
-        default:
+            return
+        }
+        guard parts.count == 5, parts[0] == "api", parts[1] == "tenants" else {
             self = .unknownAPI
+            return
+        }
+        switch (method, parts[3], parts[4]) {
+        case (.post, "internalnote", "upload"): self = .postNote(tenant: parts[2])
+        case (.get, "tickets", let ticket): self = .readTicket(tenant: parts[2], ticket: ticket)
+        default: self = .unknownAPI
         }
     }
 

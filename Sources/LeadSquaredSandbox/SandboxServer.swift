@@ -36,7 +36,9 @@ public final class SandboxServer: Sendable {
             defer { listening.finish() }
             try await application.runService(gracefulShutdownSignals: [])
         }
-        guard let port = await ports.first(where: { _ in true }) else {
+        var listened = ports.makeAsyncIterator()
+        guard let port = await listened.next() else {
+            // The server stopped before it listened: rethrow why (a port in use, say), or else it was cancelled.
             try await running.value
             throw CancellationError()
         }

@@ -1,10 +1,12 @@
+import LeadSquared
+
 /// The server side of the call limit: remembers when each key's recent calls were allowed and refuses a call
 /// when the key already had the limit's worth within the last window.
 struct SlidingWindowLimiter {
-    let limit: SandboxConfiguration.CallLimit
+    let limit: RateLimit
     private var allowed: [String: [ContinuousClock.Instant]] = [:]
 
-    init(limit: SandboxConfiguration.CallLimit) {
+    init(limit: RateLimit) {
         self.limit = limit
     }
 

@@ -22,7 +22,7 @@ struct PostBenchmark: AsyncParsableCommand {
     var concurrency = 25
 
     func run() async throws {
-        let limit = SandboxConfiguration.CallLimit.documented
+        let limit = RateLimit.documented
         let sandbox = try await SandboxServer.start(sandboxConfiguration(limit))
         let client = try LeadSquaredClient(configuration: clientConfiguration(for: sandbox))
         let ceiling = Double(limit.calls) / (limit.window / .seconds(1))
@@ -44,8 +44,10 @@ struct PostBenchmark: AsyncParsableCommand {
         let ratio = sustained / ceiling
         print(String(format: "posted %d/%d (sandbox recorded %d) in %.2f s wall time", tally.posted, notes,
                      recorded.count, wallTime))
-        print(String(format: "sustained %.3f notes/s (%d notes after the first window over %.2f s) = %.4f of the ceiling",
-                     sustained, recorded.count - limit.calls, span, ratio))
+        print(String(
+            format: "sustained %.3f notes/s (%d notes after the first window over %.2f s) = %.4f of the ceiling",
+            sustained, recorded.count - limit.calls, span, ratio
+        ))
         let others = tally.other.isEmpty ? "none" : tally.other.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         print("429s: \(tally.rateLimited) seen by the client, \(stats.rateLimited) counted by the sandbox; "
             + "other outcomes: \(others)")
@@ -74,7 +76,7 @@ struct PostBenchmark: AsyncParsableCommand {
         }
     }
 
-    private func sandboxConfiguration(_ limit: SandboxConfiguration.CallLimit) -> SandboxConfiguration {
+    private func sandboxConfiguration(_ limit: RateLimit) -> SandboxConfiguration {
         var configuration = SandboxConfiguration()
         configuration.callLimit = limit
         return configuration
@@ -109,7 +111,7 @@ struct Tally: Sendable {
                 rateLimited += 1
                 try? await Task.sleep(for: retryAfter)
             default:
-                other[outcome.kind, default: 0] += 1
+                other[outcome.kind.rawValue, default: 0] += 1
                 return
             }
         }

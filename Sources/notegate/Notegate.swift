@@ -10,6 +10,7 @@ struct Notegate: AsyncParsableCommand {
             FetchCommand.self,
             SandboxCommand.self,
             LedgerCommand.self,
+            CheckCommand.self,
         ]
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadSquared
 import LeadSquaredSandbox
 import Logging
 
@@ -58,7 +59,7 @@ struct SandboxCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try sandboxConfiguration()
         let logger = Logger(label: "notegate.sandbox")
-        let limit = configuration.callLimit.map { "\($0.calls) calls per \($0.window)" } ?? "no call limit"
+        let limit = configuration.callLimit.map(String.init(describing:)) ?? "no call limit"
         try await SandboxServer.run(configuration, logger: logger) { port in
             print("LeadSquared sandbox on http://127.0.0.1:\(port), tenant \(configuration.tenantID), \(limit).")
         }
@@ -92,7 +93,7 @@ struct SandboxCommand: AsyncParsableCommand {
         return configuration
     }
 
-    private func callLimit() throws -> SandboxConfiguration.CallLimit {
+    private func callLimit() throws -> RateLimit {
         let parts = rateLimit.split(separator: "/").map { Double($0) }
         guard parts.count == 2, let calls = parts[0], let seconds = parts[1], calls >= 1, calls == calls.rounded(),
             seconds > 0

@@ -52,7 +52,7 @@ func mail(id: String?, subject: String, inReplyTo: String? = nil, body: String =
         let message = mail(id: "dup@x", subject: "[#143] Printer")
         _ = try await fixture.intake.ingest(fixture.incoming(message, uid: 1))
         let again = try await fixture.intake.ingest(fixture.incoming(message, uid: 9, folder: "Archive"))
-        guard case .alreadySeen = again else { Issue.record("expected alreadySeen, got \(again)"); return }
+        guard case .alreadySeen(_, let state) = again, state == .pending else { Issue.record("expected alreadySeen, got \(again)"); return }
         let due = try await fixture.ledger.duePosts(now: Date(), limit: 10)
         #expect(due.count == 1)
     }
@@ -106,6 +106,6 @@ func mail(id: String?, subject: String, inReplyTo: String? = nil, body: String =
         let message = mail(id: nil, subject: "[#8] No id")
         _ = try await fixture.intake.ingest(fixture.incoming(message, uid: 1))
         let again = try await fixture.intake.ingest(fixture.incoming(message, uid: 2))
-        guard case .alreadySeen = again else { Issue.record("expected alreadySeen, got \(again)"); return }
+        guard case .alreadySeen(_, let state) = again, state == .pending else { Issue.record("expected alreadySeen, got \(again)"); return }
     }
 }

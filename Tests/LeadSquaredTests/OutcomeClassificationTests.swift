@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Secrets
 import Foundation
 import NIOCore
@@ -10,7 +11,10 @@ import Testing
 @Suite("Outcome classification")
 struct OutcomeClassificationTests {
     let note = NoteRequest(ticketID: 143, text: "x")
-    let call = CallDescription(action: "post the note on ticket 143", ticketID: 143, request: "POST /upload")
+    let call = CallDescription(
+        action: "post the note on ticket 143", ticketID: 143, method: .POST,
+        url: URL(string: "https://example.com/upload")!
+    )
 
     func outcome(_ status: Int, body: String = "", headers: HTTPHeaders = [:]) -> PostOutcome {
         PostOutcome(
@@ -19,14 +23,26 @@ struct OutcomeClassificationTests {
         )
     }
 
-    @Test("Status codes map to the outcome the pipeline needs", arguments: [
-        (200, "posted"), (201, "posted"), (301, "configuration"), (400, "rejected"), (401, "configuration"),
-        (403, "configuration"), (404, "configuration"), (405, "configuration"), (408, "transient"),
-        (413, "rejected"), (422, "rejected"), (429, "rateLimited"), (500, "transient"), (501, "transient"),
-        (502, "transient"), (503, "transient"), (504, "transient"),
-    ])
-    func statusMapsToOutcome(status: Int, kind: String) {
+    static let kindsByStatus: [(status: Int, kind: PostOutcome.Kind)] = [
+        (200, .posted), (201, .posted), (301, .configuration), (400, .rejected), (401, .configuration),
+        (403, .configuration), (404, .configuration), (405, .configuration), (408, .transient),
+        (413, .rejected), (422, .rejected), (429, .rateLimited), (500, .transient), (501, .transient),
+        (502, .transient), (503, .transient), (504, .transient),
+    ]
+
+    @Test("Status codes map to the outcome the pipeline needs", arguments: kindsByStatus)
+    func statusMapsToOutcome(status: Int, kind: PostOutcome.Kind) {
         #expect(outcome(status).kind == kind)
+    }
+
+    @Test("A failure is transient if the request had not been fully sent, uncertain once it had", arguments: [
+        HTTPClientError.deadlineExceeded, .remoteConnectionClosed, .connectTimeout, .readTimeout, .cancelled,
+    ])
+    func failureDependsOnWhetherTheRequestWasSent(error: HTTPClientError) {
+        let unsent = PostOutcome(failure: TransportFailure(error: error, requestSent: false), call: call)
+        let sent = PostOutcome(failure: TransportFailure(error: error, requestSent: true), call: call)
+        #expect(unsent.kind == .transient)
+        #expect(sent.kind == .uncertain)
     }
 
     @Test("A 2xx without the documented body still counts as posted, for the note that was sent")
@@ -36,7 +52,8 @@ struct OutcomeClassificationTests {
 
     @Test("The documented receipt decodes with its string ids; numbers are accepted too")
     func receiptDecodes() throws {
-        let documented = #"{"Message":"Activity Created","RelatedTicketId":"143","RelatedOrgId":"22824","RelatedChannelMonitoringRequestId":0}"#
+        let documented = #"{"Message":"Activity Created","RelatedTicketId":"143","RelatedOrgId":"22824","#
+            + #""RelatedChannelMonitoringRequestId":0}"#
         let numeric = #"{"Message":"Activity Created","RelatedTicketId":143,"RelatedOrgId":22824}"#
         for body in [documented, numeric] {
             let receipt = try JSONDecoder().decode(NoteReceipt.self, from: Data(body.utf8))

@@ -12,7 +12,8 @@ struct PostContractTests {
     func acceptedNoteIsPosted() async throws {
         try await SandboxFixture.run { fixture in
             let outcome = await fixture.client.post(note)
-            #expect(outcome == .posted(NoteReceipt(message: "Activity Created", ticketID: 143, organizationID: "22824")))
+            let receipt = NoteReceipt(message: "Activity Created", ticketID: 143, organizationID: "22824")
+            #expect(outcome == .posted(receipt))
             let notes = await fixture.sandbox.account.notes()
             #expect(notes.map(\.ticketID) == [143])
             #expect(notes.map(\.text) == [note.text])
@@ -23,7 +24,7 @@ struct PostContractTests {
     func textIsSentExactly() async throws {
         let text = "Line one\n\"quoted\" \\ back/slash — café ✓ 🎫"
         try await SandboxFixture.run { fixture in
-            #expect(await fixture.client.post(NoteRequest(ticketID: 34, text: text)).kind == "posted")
+            #expect(await fixture.client.post(NoteRequest(ticketID: 34, text: text)).kind == .posted)
             #expect(await fixture.sandbox.account.notes().map(\.text) == [text])
         }
     }
@@ -32,10 +33,8 @@ struct PostContractTests {
     func badRequestIsRejected() async throws {
         try await SandboxFixture.run(sandbox: { $0.knownTickets = [1] }) { fixture in
             let outcome = await fixture.client.post(note)
-            guard case .rejected(let reason) = outcome else {
-                Issue.record("expected rejected, got \(outcome)")
-                return
-            }
+            #expect(outcome.kind == .rejected)
+            let reason = outcome.reason ?? ""
             #expect(reason.contains("400"))
             #expect(reason.contains("Ticket 143 does not exist."))
         }
@@ -47,7 +46,7 @@ struct PostContractTests {
     ])
     func unsendableNoteIsRejectedLocally(note: NoteRequest) async throws {
         try await SandboxFixture.run(client: { $0.maxNoteBytes = 1_000 }) { fixture in
-            #expect(await fixture.client.post(note).kind == "rejected")
+            #expect(await fixture.client.post(note).kind == .rejected)
             #expect(await fixture.sandbox.account.stats().requests == 0)
         }
     }
@@ -56,10 +55,8 @@ struct PostContractTests {
     func wrongSecretIsConfigurationFault() async throws {
         try await SandboxFixture.run(client: { $0.secretKey = "wrong-secret" }) { fixture in
             let outcome = await fixture.client.post(note)
-            guard case .configuration(let reason) = outcome else {
-                Issue.record("expected configuration, got \(outcome)")
-                return
-            }
+            #expect(outcome.kind == .configuration)
+            let reason = outcome.reason ?? ""
             #expect(reason.contains("401"))
             #expect(reason.contains("accessKey and secretKey"))
             #expect(await fixture.sandbox.account.notes().isEmpty)
@@ -70,15 +67,13 @@ struct PostContractTests {
     func notFoundIsConfigurationFault() async throws {
         try await SandboxFixture.run(client: { $0.tenantID = "someone-else" }) { fixture in
             let outcome = await fixture.client.post(note)
-            guard case .configuration(let reason) = outcome else {
-                Issue.record("expected configuration, got \(outcome)")
-                return
-            }
+            #expect(outcome.kind == .configuration)
+            let reason = outcome.reason ?? ""
             #expect(reason.contains("404"))
             #expect(reason.contains("tenantID"))
         }
         try await SandboxFixture.run(client: { $0.host = $0.host.appending(path: "gateway") }) { fixture in
-            #expect(await fixture.client.post(note).kind == "configuration")
+            #expect(await fixture.client.post(note).kind == .configuration)
         }
     }
 
@@ -86,10 +81,8 @@ struct PostContractTests {
     func serverFailureIsTransient() async throws {
         try await SandboxFixture.run(sandbox: { $0.faults.failureRate = 1 }) { fixture in
             let outcome = await fixture.client.post(note)
-            guard case .transient(let reason) = outcome else {
-                Issue.record("expected transient, got \(outcome)")
-                return
-            }
+            #expect(outcome.kind == .transient)
+            let reason = outcome.reason ?? ""
             #expect(reason.contains("500"))
             #expect(reason.contains("simulated internal error"))
             #expect(await fixture.sandbox.account.notes().isEmpty)
@@ -103,10 +96,8 @@ struct PostContractTests {
             $0.faults = SandboxFaults(dropRate: 1, silencePoint: silencePoint)
         }) { fixture in
             let outcome = await fixture.client.post(note)
-            guard case .uncertain(let reason) = outcome else {
-                Issue.record("expected uncertain, got \(outcome)")
-                return
-            }
+            #expect(outcome.kind == .uncertain)
+            let reason = outcome.reason ?? ""
             #expect(reason.contains("closed the connection"))
             #expect(await fixture.sandbox.account.notes().count == recorded)
         }
@@ -120,10 +111,8 @@ struct PostContractTests {
         ) { fixture in
             let started = ContinuousClock.now
             let outcome = await fixture.client.post(note)
-            guard case .uncertain(let reason) = outcome else {
-                Issue.record("expected uncertain, got \(outcome)")
-                return
-            }
+            #expect(outcome.kind == .uncertain)
+            let reason = outcome.reason ?? ""
             #expect(reason.contains("timeout"))
             #expect(ContinuousClock.now - started < .seconds(2))
             #expect(await fixture.sandbox.account.notes().count == 1)
@@ -137,19 +126,29 @@ struct PostContractTests {
         let client = try LeadSquaredClient(configuration: SandboxFixture.clientConfiguration(for: stopped))
         let outcome = await client.post(note)
         try await client.shutdown()
-        guard case .transient(let reason) = outcome else {
-            Issue.record("expected transient, got \(outcome)")
-            return
-        }
+        #expect(outcome.kind == .transient)
+        let reason = outcome.reason ?? ""
         #expect(reason.contains("could not be sent"))
         #expect(reason.lowercased().contains("refused"))
+    }
+
+    @Test("A host that does not speak TLS, or whose certificate is not trusted, is a configuration fault")
+    func failedTLSHandshakeIsConfigurationFault() async throws {
+        try await SandboxFixture.run(client: {
+            $0.host = URL(string: $0.host.absoluteString.replacingOccurrences(of: "http:", with: "https:"))!
+        }) { fixture in
+            let outcome = await fixture.client.post(note)
+            #expect(outcome.kind == .configuration)
+            #expect(outcome.reason?.contains("could not set up TLS") == true)
+            #expect(await fixture.sandbox.account.notes().isEmpty)
+        }
     }
 
     @Test("Added latency delays the answer but the note is posted")
     func latencyIsAdded() async throws {
         try await SandboxFixture.run(sandbox: { $0.faults.latencyMilliseconds = 300 }) { fixture in
             let started = ContinuousClock.now
-            #expect(await fixture.client.post(note).kind == "posted")
+            #expect(await fixture.client.post(note).kind == .posted)
             #expect(ContinuousClock.now - started >= .milliseconds(300))
         }
     }

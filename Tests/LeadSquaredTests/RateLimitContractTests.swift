@@ -19,7 +19,7 @@ struct RateLimitContractTests {
                 return await group.reduce(into: [PostOutcome]()) { $0.append($1) }
             }
             let elapsed = ContinuousClock.now - started
-            #expect(outcomes.allSatisfy { $0.kind == "posted" })
+            #expect(outcomes.allSatisfy { $0.kind == .posted })
             #expect(await fixture.sandbox.account.stats().rateLimited == 0)
             #expect(Set(await fixture.sandbox.account.notes().map(\.ticketID)) == Set(1...12))
             // 5 at once, 5 a window later, 2 a window after that.
@@ -35,12 +35,12 @@ struct RateLimitContractTests {
             client: { $0.rateLimit = RateLimit(calls: 10, per: .seconds(1)) }
         ) { fixture in
             let note = NoteRequest(ticketID: 143, text: "x")
-            #expect(await fixture.client.post(note).kind == "posted")
-            #expect(await fixture.client.post(note).kind == "posted")
+            #expect(await fixture.client.post(note).kind == .posted)
+            #expect(await fixture.client.post(note).kind == .posted)
             #expect(await fixture.client.post(note) == .rateLimited(retryAfter: .seconds(1)))
 
             let paused = ContinuousClock.now
-            #expect(await fixture.client.post(note).kind == "posted")
+            #expect(await fixture.client.post(note).kind == .posted)
             #expect(ContinuousClock.now - paused >= .milliseconds(900))
             #expect(await fixture.sandbox.account.stats().rateLimited == 1)
         }

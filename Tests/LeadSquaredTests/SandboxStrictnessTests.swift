@@ -189,4 +189,13 @@ struct SandboxStrictnessTests {
             #expect(await fixture.sandbox.account.faults.failureRate == 1)
         }
     }
+
+    @Test("Starting on a port in use fails with the reason instead of hanging")
+    func portInUseFailsStart() async throws {
+        try await SandboxFixture.run { fixture in
+            var taken = SandboxConfiguration()
+            taken.port = fixture.sandbox.port
+            await #expect(throws: (any Error).self) { try await SandboxServer.start(taken) }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 @testable import Observability
-import Synchronization
 import Testing
 
 @Suite struct JSONLogHandlerTests {
@@ -118,11 +118,11 @@ import Testing
 
 /// What a handler wrote, line by line.
 final class WrittenLines: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = NIOLockedValueBox<[String]>([])
 
-    var all: [String] { lines.withLock { $0 } }
+    var all: [String] { lines.withLockedValue { $0 } }
 
     func append(_ line: String) {
-        lines.withLock { $0.append(line) }
+        lines.withLockedValue { $0.append(line) }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Metrics
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Seconds since each mailbox last woke (an IDLE notification or a poll), as one gauge per mailbox.
 ///
@@ -14,7 +14,7 @@ final class MailboxIdleAges: Sendable {
 
     private let name: String
     private let factory: any MetricsFactory
-    private let watches = Mutex<[String: Watch]>([:])
+    private let watches = NIOLockedValueBox<[String: Watch]>([:])
 
     init(name: String, factory: any MetricsFactory) {
         self.name = name
@@ -22,7 +22,7 @@ final class MailboxIdleAges: Sendable {
     }
 
     func wokeUp(mailbox: String, at moment: Date) {
-        watches.withLock { watches in
+        watches.withLockedValue { watches in
             let gauge = watches[mailbox]?.gauge
                 ?? Gauge(label: name, dimensions: [("mailbox", mailbox)], factory: factory)
             watches[mailbox] = Watch(lastWake: moment, gauge: gauge)
@@ -30,7 +30,7 @@ final class MailboxIdleAges: Sendable {
     }
 
     func refresh(now: Date) {
-        watches.withLock { watches in
+        watches.withLockedValue { watches in
             for watch in watches.values {
                 watch.gauge.record(max(0, now.timeIntervalSince(watch.lastWake)))
             }

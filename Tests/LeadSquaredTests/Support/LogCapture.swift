@@ -1,9 +1,9 @@
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Collects every log line (message and metadata) a logger writes, for assertions.
 final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = NIOLockedValueBox<[String]>([])
 
     /// A logger at trace level writing here.
     var logger: Logger {
@@ -12,7 +12,7 @@ final class LogCapture: Sendable {
         return logger
     }
 
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    var text: String { lines.withLockedValue { $0.joined(separator: "\n") } }
 
     private struct Handler: LogHandler {
         let capture: LogCapture
@@ -26,7 +26,7 @@ final class LogCapture: Sendable {
 
         func log(event: LogEvent) {
             let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.lines.withLock { $0.append("\(event.level) \(event.source) \(event.message) \(all)") }
+            capture.lines.withLockedValue { $0.append("\(event.level) \(event.source) \(event.message) \(all)") }
         }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A clock that moves only when a test advances it, so waiting code can be driven step by step.
 final class ManualClock: Clock, Sendable {
@@ -21,22 +21,22 @@ final class ManualClock: Clock, Sendable {
         var nextSleeper = 0
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
-    var now: Instant { state.withLock { $0.now } }
+    var now: Instant { state.withLockedValue { $0.now } }
     var minimumResolution: Duration { .zero }
 
     /// How many tasks are asleep on this clock.
-    var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+    var sleeperCount: Int { state.withLockedValue { $0.sleepers.count } }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        let id = state.withLock {
+        let id = state.withLockedValue {
             $0.nextSleeper += 1
             return $0.nextSleeper
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let due = state.withLock {
+                let due = state.withLockedValue {
                     guard deadline > $0.now else { return true }
                     $0.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
                     return false
@@ -44,13 +44,13 @@ final class ManualClock: Clock, Sendable {
                 if due { continuation.resume() }
             }
         } onCancel: {
-            state.withLock { $0.sleepers.removeValue(forKey: id) }?.continuation.resume(throwing: CancellationError())
+            state.withLockedValue { $0.sleepers.removeValue(forKey: id) }?.continuation.resume(throwing: CancellationError())
         }
     }
 
     /// Moves time forward and wakes every sleeper whose deadline has come.
     func advance(by duration: Duration) {
-        let due = state.withLock { state in
+        let due = state.withLockedValue { state in
             state.now = state.now.advanced(by: duration)
             let due = state.sleepers.filter { $0.value.deadline <= state.now }
             for id in due.keys { state.sleepers.removeValue(forKey: id) }

@@ -1,0 +1,43 @@
+import Ledger
+
+/// What a run did, for the `once` command's exit status and the demo's closing lines.
+public struct RunSummary: Sendable, Equatable {
+    public var posted = 0
+    public var skipped: [String: Int] = [:]
+    public var alreadySeen = 0
+    public var dead = 0
+    public var uncertain = 0
+    public var retried = 0
+
+    public init() {}
+
+    /// Nothing ended dead or uncertain.
+    public var isClean: Bool { dead == 0 && uncertain == 0 }
+
+    mutating func add(_ intake: IntakeResult) {
+        switch intake {
+        case .queued: break
+        case .skipped(_, let reason): skipped[reason, default: 0] += 1
+        case .alreadySeen: alreadySeen += 1
+        }
+    }
+
+    mutating func add(_ post: PostResult) {
+        switch post.kind {
+        case .posted: posted += 1
+        case .dead: dead += 1
+        case .uncertain: uncertain += 1
+        case .retrying, .reposting, .waiting: retried += 1
+        }
+    }
+
+    /// `posted 9, skipped 4 (auto-reply 1, no-ticket 3), dead 0, uncertain 0`.
+    public var description: String {
+        let skips = skipped.values.reduce(0, +)
+        let reasons = skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        var parts = ["posted \(posted)", "skipped \(skips)" + (reasons.isEmpty ? "" : " (\(reasons))")]
+        if alreadySeen > 0 { parts.append("already seen \(alreadySeen)") }
+        parts += ["dead \(dead)", "uncertain \(uncertain)"]
+        return parts.joined(separator: ", ")
+    }
+}
