@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: ["MailParsing", "NoteExtraction", "Ledger", "LeadSquared", "IMAPSource", "GatewayConfig",
-                           "Secrets", logging,
+                           "Secrets", "Observability", logging,
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSwift
         ),
@@ -103,8 +103,10 @@ let package = Package(
             name: "notegate",
             dependencies: [
                 "MailParsing", "NoteExtraction", "GatewayConfig", "IMAPSource", "LeadSquared", "LeadSquaredSandbox",
-                "Gateway", "Ledger", logging,
+                "Gateway", "Ledger", "Observability", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift
         ),
@@ -159,6 +161,9 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // Kills a real `notegate run` with SIGKILL again and again while it drains a mailbox.
+        .testTarget(name: "CrashTests", dependencies: ["notegate", "DovecotHarness", "LeadSquaredSandbox", "Ledger"],
+                    swiftSettings: strictSwift),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "Ledger", "NoteExtraction", "LeadSquared", "LeadSquaredSandbox",
                                    "DovecotHarness", "GatewayConfig", "IMAPSource", "Secrets", logging],

@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 
 /// What `/healthz` reports: faults that need a person, each with the time it began.
 public actor GatewayHealth {
@@ -28,5 +29,21 @@ public actor GatewayHealth {
 
     public func mailboxReachable(_ name: String) {
         unreachableMailboxes[name] = nil
+    }
+}
+
+extension GatewayHealth {
+    /// The `/healthz` answer: unhealthy while the API refuses the configuration, or while a mailbox
+    /// has been unreachable for longer than `unreachableAfter` seconds.
+    public func report(unreachableAfter: TimeInterval, now: Date = Date()) -> HealthReport {
+        var problems: [HealthReport.Problem] = []
+        if let fault = configurationFault {
+            problems.append(.init(component: "leadsquared", reason: fault.reason, since: fault.since))
+        }
+        for (mailbox, fault) in unreachableMailboxes.sorted(by: { $0.key < $1.key })
+        where now.timeIntervalSince(fault.since) >= unreachableAfter {
+            problems.append(.init(component: "mailbox \(mailbox)", reason: fault.reason, since: fault.since))
+        }
+        return HealthReport(problems: problems)
     }
 }

@@ -5,6 +5,7 @@ import LeadSquared
 import Ledger
 import Logging
 import NoteExtraction
+import Observability
 import Secrets
 
 /// The whole gateway, built from a configuration: every mailbox watched, every message recorded in
@@ -21,17 +22,19 @@ public final class GatewayRuntime: Sendable {
     let doorbell: Doorbell
     public let health: GatewayHealth
     let tally: RunTally
+    let metrics: GatewayMetrics?
     let logger: Logger
 
     /// Opens the ledger (taking its lock), builds the client and the watchers. Throws with a message
     /// naming the setting when the configuration cannot work.
-    public init(configuration: GatewayConfiguration, logger: Logger,
+    public init(configuration: GatewayConfiguration, logger: Logger, metrics: GatewayMetrics? = nil,
                 observer: @escaping @Sendable (GatewayEvent) async -> Void = { _ in }) throws {
         guard let settings = configuration.leadSquared else {
             throw GatewaySetupError("the config has no `leadsquared:` section; `run` and `once` need one")
         }
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         ledger = try SQLiteLedger(path: configuration.ledger.path)
         client = try LeadSquaredClient(configuration: try Self.clientConfiguration(settings),
                                        logger: logger.child("notegate.leadsquared"))
@@ -65,9 +68,11 @@ public final class GatewayRuntime: Sendable {
         postingConfiguration.configurationRetryInterval = .seconds(settings.configurationRetrySeconds)
         let queuesForReport = queues
         let tally = self.tally
+        let ledger = self.ledger
         posting = PostingLoop(ledger: ledger, poster: client, configuration: postingConfiguration, doorbell: doorbell,
                               health: health, logger: logger.child("notegate.post")) { result in
             await tally.add(result)
+            await Self.record(result, in: metrics, ledger: ledger)
             await observer(.posted(result))
             guard let outcome = result.kind.mailboxOutcome else { return }
             for location in result.locations {
@@ -99,6 +104,9 @@ public final class GatewayRuntime: Sendable {
             raw: message.raw, size: message.size, isTooLarge: message.isTooLarge, isBeforeStart: message.isBeforeStart)
         let result = try await intake.ingest(incoming)
         await tally.add(result)
+        metrics?.recordSeen(mailbox: message.mailbox.account)
+        if case .skipped(_, let reason) = result { metrics?.recordSkip(reason: reason) }
+        if case .queued = result { await Self.updateQueueDepth(metrics, ledger: ledger) }
         await observer(.recorded(result))
         switch result {
         case .queued:
@@ -119,11 +127,33 @@ public final class GatewayRuntime: Sendable {
     /// Reports a watcher's connection state to health.
     @Sendable func watcherEvent(_ key: MailboxKey, _ event: WatcherEvent) async {
         switch event {
-        case .connected: await health.mailboxReachable(key.account)
-        case .connectionFailed(let reason): await health.mailboxUnreachable(key.account, reason: reason)
-        case .caughtUp: await tally.caughtUp(key)
+        case .connected:
+            await health.mailboxReachable(key.account)
+        case .connectionFailed(let reason):
+            metrics?.recordReconnect(mailbox: key.account)
+            await health.mailboxUnreachable(key.account, reason: reason)
+        case .caughtUp:
+            metrics?.recordWake(mailbox: key.account)
+            await tally.caughtUp(key)
         }
         await observer(.watcher(key, event))
+    }
+
+    static func record(_ result: PostResult, in metrics: GatewayMetrics?, ledger: any LedgerStore) async {
+        guard let metrics else { return }
+        metrics.recordPost(outcome: APIOutcome(result.apiOutcome), latency: result.latency)
+        switch result.kind {
+        case .posted: metrics.recordPosted()
+        case .dead: metrics.recordDead()
+        case .uncertain, .reposting: metrics.recordUncertain()
+        case .retrying, .waiting: break
+        }
+        await updateQueueDepth(metrics, ledger: ledger)
+    }
+
+    static func updateQueueDepth(_ metrics: GatewayMetrics?, ledger: any LedgerStore) async {
+        guard let metrics, let counts = try? await ledger.counts() else { return }
+        metrics.setQueueDepth((counts[.pending] ?? 0) + (counts[.retrying] ?? 0))
     }
 
     /// Closes the HTTP client. The ledger closes with the runtime.
@@ -216,5 +246,18 @@ actor RunTally {
 
     func caughtUp(_ key: MailboxKey) {
         caughtUp.insert(key)
+    }
+}
+
+extension APIOutcome {
+    init(_ kind: PostOutcome.Kind) {
+        switch kind {
+        case .posted: self = .posted
+        case .rateLimited: self = .rateLimited
+        case .transient: self = .transient
+        case .uncertain: self = .uncertain
+        case .rejected: self = .rejected
+        case .configuration: self = .configuration
+        }
     }
 }

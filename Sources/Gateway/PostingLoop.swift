@@ -23,6 +23,8 @@ public struct PostResult: Sendable, Equatable {
     /// Every place the message was seen, for its mailbox action.
     public var locations: [MessageLocation]
     public var detail: String?
+    /// What the API call itself came to.
+    public var apiOutcome: PostOutcome.Kind
     /// How long the API call took.
     public var latency: Duration
 }
@@ -114,7 +116,8 @@ public struct PostingLoop: Sendable {
     /// a call that was made must never go unrecorded.
     func post(_ entry: LedgerEntry) async {
         guard let ticketID = entry.ticketID, let note = entry.note else {
-            await recordDetached(entry, .dead, "the ledger entry has no ticket or note text", latency: .zero) {
+            await recordDetached(entry, .dead, "the ledger entry has no ticket or note text", apiOutcome: .rejected,
+                                 latency: .zero) {
                 try await $0.markDead(entry.id, reason: "the ledger entry has no ticket or note text")
             }
             return
@@ -131,50 +134,55 @@ public struct PostingLoop: Sendable {
         let outcome = await poster.post(NoteRequest(ticketID: ticketID, text: note))
         let latency = clock.now - started
         let attempt = entry.attempts + 1
+        let record = { (kind: PostResult.Kind, detail: String?,
+                                write: @escaping @Sendable (any LedgerStore) async throws -> LedgerEntry) in
+            await self.recordDetached(entry, kind, detail, apiOutcome: outcome.kind, latency: latency, write)
+        }
 
         switch outcome {
         case .posted(let receipt):
             await health.configurationWorks()
-            await recordDetached(entry, .posted, nil, latency: latency) {
+            await record(.posted, nil) {
                 try await $0.markPosted(entry.id, response: receipt.ledgerResponse, checkpoint: nil)
             }
         case .rateLimited(let retryAfter):
-            await recordDetached(entry, .waiting, "429: rate limited for \(retryAfter)", latency: latency) {
+            await record(.waiting, "429: rate limited for \(retryAfter)") {
                 try await $0.markPending(entry.id, error: "429: API call limit reached; posting again after \(retryAfter)")
             }
         case .transient(let reason):
             if configuration.retryPolicy.allowsRetry(afterAttempt: attempt) {
                 let delay = configuration.retryPolicy.delay(afterAttempt: attempt)
-                await recordDetached(entry, .retrying, reason, latency: latency) {
+                await record(.retrying, reason) {
                     try await $0.markRetrying(entry.id, error: reason, nextAttemptAt: Date().addingTimeInterval(delay.seconds))
                 }
             } else {
-                await recordDetached(entry, .dead, reason, latency: latency) {
+                await record(.dead, reason) {
                     try await $0.markDead(entry.id, reason: "gave up after \(attempt) attempts: \(reason)")
                 }
             }
         case .uncertain(let reason):
             let policy: UncertainPolicy = configuration.uncertainPolicy == .repost
                 && configuration.retryPolicy.allowsRetry(afterAttempt: attempt) ? .repost : .hold
-            await recordDetached(entry, policy == .repost ? .reposting : .uncertain, reason, latency: latency) {
+            await record(policy == .repost ? .reposting : .uncertain, reason) {
                 try await $0.markUncertain(entry.id, error: reason, policy: policy)
             }
         case .rejected(let reason):
-            await recordDetached(entry, .dead, reason, latency: latency) {
+            await record(.dead, reason) {
                 try await $0.markDead(entry.id, reason: reason)
             }
         case .configuration(let reason):
             await health.configurationFailed(reason)
             logger.critical("LeadSquared refused the configuration; posting paused, every message stays pending",
                             metadata: ["reason": "\(reason)", "retry_in": "\(configuration.configurationRetryInterval)"])
-            await recordDetached(entry, .waiting, reason, latency: latency) {
+            await record(.waiting, reason) {
                 try await $0.markPending(entry.id, error: reason)
             }
         }
     }
 
     /// Writes the outcome in a task of its own, which the caller's cancellation does not reach.
-    private func recordDetached(_ entry: LedgerEntry, _ kind: PostResult.Kind, _ detail: String?, latency: Duration,
+    private func recordDetached(_ entry: LedgerEntry, _ kind: PostResult.Kind, _ detail: String?,
+                                apiOutcome: PostOutcome.Kind, latency: Duration,
                                 _ write: @escaping @Sendable (any LedgerStore) async throws -> LedgerEntry) async {
         let ledger = self.ledger
         let result = await Task { try await write(ledger) }.result
@@ -188,7 +196,8 @@ public struct PostingLoop: Sendable {
             kind == .posted ? logger.info("note posted", metadata: metadata)
                 : logger.warning("note not posted", metadata: metadata)
             await report(PostResult(entryID: entry.id, ticketID: entry.ticketID ?? 0, kind: kind,
-                                    locations: updated.sightings.map(\.location), detail: detail, latency: latency))
+                                    locations: updated.sightings.map(\.location), detail: detail,
+                                    apiOutcome: apiOutcome, latency: latency))
         case .failure(let error):
             metadata["error"] = "\(error)"
             logger.error("could not record a post outcome in the ledger", metadata: metadata)

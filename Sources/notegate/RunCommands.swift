@@ -3,6 +3,9 @@ import Foundation
 import Gateway
 import GatewayConfig
 import Logging
+import Observability
+import Prometheus
+import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,13 +22,24 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         let logger = LogSetup.bootstrapped(configuration)
-        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        let metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
+        let runtime = try GatewayRuntime(configuration: configuration, logger: logger, metrics: metrics)
+        var services: [any Service] = []
+        if let listen = configuration.observability.listen {
+            let (host, port) = try LogSetup.hostAndPort(listen)
+            let unreachableAfter = TimeInterval(configuration.observability.mailboxUnreachableSeconds)
+            let health = runtime.health
+            services.append(StatusServer(configuration: .init(host: host, port: port), registry: registry,
+                                         metrics: metrics, health: { await health.report(unreachableAfter: unreachableAfter) },
+                                         logger: logger))
+        }
         logger.info("notegate started", metadata: [
             "mailboxes": "\(configuration.mailboxes.map(\.name).joined(separator: ","))",
             "ledger": "\(configuration.ledger.path)",
         ])
         do {
-            try await runtime.run()
+            try await runtime.run(extraServices: services)
         } catch {
             await runtime.shutdown()
             throw error
@@ -86,13 +100,17 @@ enum LogSetup {
     /// Sets up swift-log once for the process from the config's observability settings.
     static func bootstrapped(_ configuration: GatewayConfiguration) -> Logger {
         let level = Logger.Level(rawValue: configuration.observability.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSetup.bootstrap(format: configuration.observability.logFormat == .json ? .json : .text, level: level)
         var logger = Logger(label: "notegate")
         logger.logLevel = level
         return logger
+    }
+
+    /// `127.0.0.1:9464` → ("127.0.0.1", 9464).
+    static func hostAndPort(_ listen: String) throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw ValidationError("`observability.listen` \(listen) is not host:port")
+        }
+        return (String(listen[..<colon]), port)
     }
 }
