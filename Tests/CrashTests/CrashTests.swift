@@ -151,7 +151,7 @@ enum Gateway {
     static var executable: URL { Bundle.main.bundleURL.appendingPathComponent("notegate") }
 
     static func start(config: String, log: URL) throws -> Process {
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let output = try FileHandle(forWritingTo: log)
         output.seekToEndOfFile()
         let process = Process()
