@@ -4,7 +4,7 @@
 /// on its own connection, promptly even while it is idling.
 public actor MailboxActionQueue {
     /// One settled message, in the order `settle` was called.
-    struct Settled: Sendable, Equatable {
+    struct Settled: Sendable {
         var uid: UInt32
         var uidValidity: UInt32
         var outcome: MessageOutcome
@@ -25,7 +25,7 @@ public actor MailboxActionQueue {
         wakeWatcher()
     }
 
-    /// Settled messages whose action has not been applied yet, or dropped.
+    /// Settled messages whose action has been neither applied nor dropped yet.
     public var pendingCount: Int { queue.count }
 
     /// The oldest entry not applied yet. It stays queued until `removeFirst`, so that an entry

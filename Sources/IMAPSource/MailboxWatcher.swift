@@ -153,8 +153,9 @@ public struct MailboxWatcher: Sendable {
         let status = try await connection.select(key.folder)
         guard let stored = try await checkpoints.checkpoint(for: key) else {
             let startUID = try await firstStartUID(connection, status)
-            logger.info("first start on this folder", metadata: [
-                "uidvalidity": "\(status.uidValidity)", "start_uid": "\(startUID)",
+            logger.info("no checkpoint for this folder yet; start_from sets the first UID that counts", metadata: [
+                "uidvalidity": "\(status.uidValidity)", "start_from": "\(mailbox.startFrom)",
+                "start_uid": "\(startUID)",
             ])
             return (status, Checkpoint(uidValidity: status.uidValidity, lastUID: 0, startUID: startUID), true)
         }

@@ -95,24 +95,5 @@ extension DovecotSuite {
             #expect(server.log.contains("Logged out") || server.log.contains("Disconnected"))
             await stop(task)
         }
-
-        @Test func connectionFailedIsReportedWhileTheServerIsDownThenConnected() async throws {
-            let server = try DovecotServer()
-            defer { server.stop() }
-            server.stop()
-            let events = EventRecorder()
-            let watcher = MailboxWatcher(mailbox: mailboxConfig(server), folder: "INBOX",
-                                         checkpoints: InMemoryCheckpointStore(), logger: testLogger)
-            let task = startWatching(watcher, recorder: MessageRecorder(), events: events)
-            defer { task.cancel() }
-            try await events.waitFor("a failed connection") {
-                if case .connectionFailed(let reason) = $0 { return reason.contains("cannot connect to 127.0.0.1") }
-                return false
-            }
-            try server.start()
-            try await events.waitFor("a connection") { $0 == .caughtUp }
-            #expect(await events.events.suffix(2) == [.connected, .caughtUp])
-            await stop(task)
-        }
     }
 }

@@ -47,17 +47,14 @@ extension DovecotSuite {
                 let noon = try Date("\(day)T12:00:00Z", strategy: .iso8601)
                 try server.append(textMessage(subject: "arrived \(day)"), receivedAt: noon)
             }
-            let all = MailboxWatcher(mailbox: mailboxConfig(server, startFrom: .all), folder: "INBOX",
-                                     checkpoints: InMemoryCheckpointStore(), logger: testLogger)
-            #expect(try await all.peekNewMessages().map(\.isBeforeStart) == [false, false, false, false])
-
-            let november = MailboxWatcher(mailbox: mailboxConfig(server, startFrom: .since(year: 2026, month: 11, day: 1)),
-                                          folder: "INBOX", checkpoints: InMemoryCheckpointStore(), logger: testLogger)
-            #expect(try await november.peekNewMessages().map(\.isBeforeStart) == [true, true, false, false])
-
-            let future = MailboxWatcher(mailbox: mailboxConfig(server, startFrom: .since(year: 2027, month: 1, day: 1)),
-                                        folder: "INBOX", checkpoints: InMemoryCheckpointStore(), logger: testLogger)
-            #expect(try await future.peekNewMessages().map(\.isBeforeStart) == [true, true, true, true])
+            func beforeStart(_ startFrom: MailboxConfig.StartFrom) async throws -> [Bool] {
+                let watcher = MailboxWatcher(mailbox: mailboxConfig(server, startFrom: startFrom), folder: "INBOX",
+                                             checkpoints: InMemoryCheckpointStore(), logger: testLogger)
+                return try await watcher.peekNewMessages().map(\.isBeforeStart)
+            }
+            #expect(try await beforeStart(.all) == [false, false, false, false])
+            #expect(try await beforeStart(.since(year: 2026, month: 11, day: 1)) == [true, true, false, false])
+            #expect(try await beforeStart(.since(year: 2027, month: 1, day: 1)) == [true, true, true, true])
         }
     }
 }

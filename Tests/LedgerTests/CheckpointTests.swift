@@ -37,14 +37,12 @@ import Ledger
     }
 
     @Test func firstSaveFixesTheStartUIDForItsUIDValidity() async throws {
-        let fixture = try LedgerFixture()
-        let ledger = try fixture.open()
+        let ledger = try LedgerFixture().open()
         try await ledger.saveCheckpoint(inbox(lastUID: 0, startUID: 40))
         try await ledger.saveCheckpoint(inbox(lastUID: 12))
         try await ledger.saveCheckpoint(inbox(lastUID: 30, startUID: 90))
-        _ = try await ledger.record(
-            sighting("old@vendor.example", uid: 31), decision: .skip(reason: "before-start", ticketID: nil, draftNote: nil),
-            checkpoint: inbox(lastUID: 31))
+        let skip = LedgerDecision.skip(reason: "before-start", ticketID: nil, draftNote: nil)
+        _ = try await ledger.record(sighting("old@vendor.example", uid: 31), decision: skip, checkpoint: inbox(lastUID: 31))
         #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 31, startUID: 40))
 
         try await ledger.saveCheckpoint(inbox(uidValidity: 2, lastUID: 0))
