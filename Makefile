@@ -2,7 +2,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libetpan-dev libxml2-dev libsqlite3-dev pkg-config libgnutls28-dev openssl dovecot-imapd python3
 
-.PHONY: deps build test bench-parse bench-post
+.PHONY: deps build test demo bench-parse bench-post
 
 # Installs the Debian packages the build and tests need, only when missing.
 deps:
@@ -27,3 +27,10 @@ bench-parse: deps
 bench-post:
 	$(SWIFT) build -c release --product notegate-bench
 	"$$($(SWIFT) build -c release --show-bin-path)/notegate-bench" --notes 500
+
+# The gateway end to end on loopback: a private Dovecot, the LeadSquared sandbox, a dozen
+# realistic messages, one pass until the mailbox is drained, the summary and the ledger.
+demo: deps
+	$(SWIFT) build -q --product notegate
+	$(SWIFT) build -q --product notegate-demo
+	"$$($(SWIFT) build --show-bin-path)/notegate-demo"

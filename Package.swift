@@ -123,6 +123,12 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // `make demo`: Dovecot, the sandbox and one gateway pass on loopback.
+        .executableTarget(name: "notegate-demo",
+                          dependencies: ["Gateway", "GatewayConfig", "LeadSquaredSandbox", "Ledger", "DovecotHarness",
+                                         logging],
+                          path: "Sources/DemoRunner", swiftSettings: strictSwift),
+
         // A private Dovecot per test; shared by every test target that needs a real IMAP server.
         .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
 

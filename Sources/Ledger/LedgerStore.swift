@@ -15,7 +15,8 @@ public protocol LedgerReading: Sendable {
     /// Posts to make now: `pending` entries and `retrying` entries due at `now`, oldest first.
     func duePosts(now: Date, limit: Int) async throws -> [LedgerEntry]
 
-    /// Thread continuity: the ticket of the most recently posted entry whose Message-ID is among
+    /// Thread continuity: the ticket of the most recent entry posted or queued for posting (not
+    /// skipped, not dead) whose Message-ID is among
     /// `messageIDs` (a message's In-Reply-To and References, raw or normalized), or nil. Only the last
     /// 1,000 ids count: References lists the oldest first.
     func ticketForThread(messageIDs: [String]) async throws -> Int?

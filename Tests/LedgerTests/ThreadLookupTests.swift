@@ -12,12 +12,20 @@ import Ledger
         #expect(try await ledger.ticketForThread(messageIDs: ["<unrelated@x.org>", "<Parent@VENDOR.example>"]) == 143)
     }
 
-    @Test(arguments: [LedgerState.Name.skipped, .pending, .retrying, .dead, .uncertain])
-    func unpostedParentsDoNotRoute(state: LedgerState.Name) async throws {
+    @Test(arguments: [LedgerState.Name.skipped, .dead])
+    func skippedOrDeadParentsDoNotRoute(state: LedgerState.Name) async throws {
         let ledger = try LedgerFixture().open()
         _ = try await ledger.entry(in: state, messageID: "parent@vendor.example")
 
         #expect(try await ledger.ticketForThread(messageIDs: ["<parent@vendor.example>"]) == nil)
+    }
+
+    @Test(arguments: [LedgerState.Name.pending, .posting, .retrying, .uncertain])
+    func parentsOnTheirWayToPostingRoute(state: LedgerState.Name) async throws {
+        let ledger = try LedgerFixture().open()
+        _ = try await ledger.entry(in: state, messageID: "parent@vendor.example")
+
+        #expect(try await ledger.ticketForThread(messageIDs: ["<parent@vendor.example>"]) != nil)
     }
 
     @Test func unknownOrEmptyReferencesFindNothing() async throws {
@@ -29,19 +37,19 @@ import Ledger
         #expect(try await ledger.ticketForThread(messageIDs: ["<>", "  "]) == nil)
     }
 
-    @Test func mostRecentlyPostedWins() async throws {
+    @Test func mostRecentlyRecordedWins() async throws {
         let fixture = try LedgerFixture()
         let ledger = try fixture.open()
-        // Recorded first, posted last: posting time decides, not recording order.
-        let later = try await ledger.recordNew("first@vendor.example", ticketID: 200, uid: 1)
-        let earlier = try await ledger.recordNew("second@vendor.example", ticketID: 100, uid: 2)
-        for (id, ticket) in [(earlier, 100), (later, 200)] {
+        // The newest message of a thread is the closest ancestor: recording order decides, not posting order.
+        let older = try await ledger.recordNew("first@vendor.example", ticketID: 200, uid: 1)
+        let newer = try await ledger.recordNew("second@vendor.example", ticketID: 100, uid: 2)
+        for id in [newer, older] {
             fixture.clock.advance(seconds: 10)
             try await ledger.beginPosting(id, noteHash: noteHash)
-            try await ledger.markPosted(id, response: "ticket \(ticket)", checkpoint: nil)
+            try await ledger.markPosted(id, response: "{}", checkpoint: nil)
         }
 
-        #expect(try await ledger.ticketForThread(messageIDs: ["second@vendor.example", "first@vendor.example"]) == 200)
+        #expect(try await ledger.ticketForThread(messageIDs: ["first@vendor.example", "second@vendor.example"]) == 100)
     }
 
     @Test func longReferencesConsiderTheLatestThousand() async throws {

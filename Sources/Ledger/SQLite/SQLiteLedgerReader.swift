@@ -82,6 +82,10 @@ public struct SQLiteLedgerReader: LedgerReading {
         }
     }
 
+    /// States whose ticket a reply follows: posted, or on its way to being posted. A reply often
+    /// arrives in the same batch as its parent, before the parent's note is out.
+    private static let threadStates = [LedgerState.Name.posted, .pending, .posting, .retrying, .uncertain].map(\.rawValue)
+
     public func ticketForThread(messageIDs: [String]) async throws -> Int? {
         // References lists oldest first; a hostile header must not exceed SQLite's parameter limit.
         let normalized = messageIDs.compactMap(MessageKey.normalizedMessageID).suffix(Self.threadLookupLimit)
@@ -89,9 +93,9 @@ public struct SQLiteLedgerReader: LedgerReading {
         return try await database.read { db in
             try MessageRecord
                 .filter(normalized.contains(MessageRecord.Columns.messageID))
-                .filter(MessageRecord.Columns.state == LedgerState.Name.posted.rawValue)
+                .filter(Self.threadStates.contains(MessageRecord.Columns.state))
                 .filter(MessageRecord.Columns.ticketID != nil)
-                .order(MessageRecord.Columns.postedAt.desc, MessageRecord.Columns.id.desc)
+                .order(MessageRecord.Columns.id.desc)
                 .fetchOne(db)?
                 .ticketID
         }
