@@ -129,6 +129,12 @@ let package = Package(
                                          logging],
                           path: "Sources/DemoRunner", swiftSettings: strictSwift),
 
+        // `make bench`: the whole pipeline against Dovecot and the sandbox (release build).
+        .executableTarget(name: "notegate-bench-e2e",
+                          dependencies: ["Gateway", "GatewayConfig", "LeadSquaredSandbox", "Ledger", "DovecotHarness",
+                                         logging],
+                          path: "Sources/GatewayBenchmark", swiftSettings: strictSwift),
+
         // A private Dovecot per test; shared by every test target that needs a real IMAP server.
         .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
 
