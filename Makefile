@@ -2,7 +2,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libetpan-dev libxml2-dev libsqlite3-dev pkg-config libgnutls28-dev openssl dovecot-imapd python3
 
-.PHONY: deps build test demo bench bench-parse bench-post
+.PHONY: deps build test demo bench bench-parse bench-post install
 
 # Installs the Debian packages the build and tests need, only when missing.
 deps:
@@ -45,3 +45,13 @@ bench: deps
 	"$$($(SWIFT) build -c release --show-bin-path)/notegate-bench-e2e" drain 500
 	"$$($(SWIFT) build -c release --show-bin-path)/notegate-bench-e2e" ingest 1000
 	"$$($(SWIFT) build -c release --show-bin-path)/notegate-bench-e2e" ingest 4000
+
+PREFIX ?= /usr/local
+# A release build and the systemd unit in place; the config stays yours to write.
+install: deps
+	$(SWIFT) build -q -c release --product notegate
+	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/notegate" $(DESTDIR)$(PREFIX)/bin/notegate
+	install -D -m 644 config/notegate.service $(DESTDIR)/etc/systemd/system/notegate.service
+	install -D -m 644 config/notegate.example.yaml $(DESTDIR)/etc/notegate/notegate.example.yaml
+	@echo "Installed. Write /etc/notegate/notegate.yaml (from notegate.example.yaml) and /etc/notegate/notegate.env,"
+	@echo "then: notegate check --config /etc/notegate/notegate.yaml && systemctl daemon-reload && systemctl enable --now notegate"

@@ -173,7 +173,8 @@ public final class GatewayRuntime: Sendable {
         return configuration
     }
 
-    static func extractorConfiguration(_ configuration: GatewayConfiguration) throws -> NoteExtractor.Configuration {
+    /// How notes are found and written, from the config's `notes` and `senders` sections.
+    public static func extractorConfiguration(_ configuration: GatewayConfiguration) throws -> NoteExtractor.Configuration {
         let notes = configuration.notes
         let pattern: TicketPattern
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gateway
 import GatewayConfig
 import IMAPSource
 import Logging
@@ -25,7 +26,7 @@ struct FetchCommand: AsyncParsableCommand {
         let configuration = try GatewayConfiguration.load(path: config)
         var logger = Logger(label: "notegate.fetch")
         logger.logLevel = .warning
-        let extractor = NoteExtractor()
+        let extractor = NoteExtractor(configuration: try GatewayRuntime.extractorConfiguration(configuration))
         for mailbox in configuration.mailboxes {
             for folder in mailbox.folders {
                 let watcher = MailboxWatcher(mailbox: mailbox, folder: folder, checkpoints: InMemoryCheckpointStore(),
@@ -42,6 +43,7 @@ struct FetchCommand: AsyncParsableCommand {
     private func line(for message: FetchedMessage, extractor: NoteExtractor) -> String {
         let head = "  uid \(message.uid)  \(message.size) bytes  "
         if message.isTooLarge { return head + "skip: too large" }
+        if message.isBeforeStart { return head + "skip: before-start (there before the first start; start_from)" }
         let decision = extractor.decide(rawMessage: message.raw)
         switch decision.action {
         case .post(let ticketID, _):

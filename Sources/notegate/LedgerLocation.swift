@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayConfig
 import Ledger
 
 /// Where the ledger file is: the option every `ledger` subcommand shares, and the two ways to open it.
@@ -7,11 +8,15 @@ struct LedgerLocation: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file (SQLite).", valueName: "path"))
     var ledger: String?
 
-    /// The ledger file to open.
+    @Option(name: .long, help: ArgumentHelp("Or the config file naming it (`ledger.path`).", valueName: "file"))
+    var config: String?
+
+    /// The ledger file to open: --ledger, else the config's `ledger.path`.
     var path: String {
         get throws {
-            guard let ledger else { throw ValidationError("Give the ledger file with --ledger PATH.") }
-            return ledger
+            if let ledger { return ledger }
+            guard let config else { throw ValidationError("Give the ledger file with --ledger PATH or --config FILE.") }
+            return try GatewayConfiguration.load(path: config).ledger.path
         }
     }
 

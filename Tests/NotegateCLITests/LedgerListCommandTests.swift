@@ -122,11 +122,22 @@ extension NotegateCLITests {
             #expect(!FileManager.default.fileExists(atPath: file.path))
         }
 
+        @Test func ledgerPathComesFromTheConfigFile() async throws {
+            let sample = try await SampleLedger()
+            let config = sample.path + ".yaml"
+            try "mailboxes:\n  - {name: m, host: h, username: u, password_env: P}\nledger:\n  path: \(sample.path)\n"
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            let result = try await NotegateBinary.run(["ledger", "list", "--config", config])
+
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.lines.last == "4 entries")
+        }
+
         @Test func ledgerPathIsRequired() async throws {
             let result = try await NotegateBinary.run(["ledger", "list"])
 
             #expect(result.status != 0)
-            #expect(result.stderr.contains("Give the ledger file with --ledger PATH."))
+            #expect(result.stderr.contains("Give the ledger file with --ledger PATH or --config FILE."))
         }
     }
 }
