@@ -178,7 +178,7 @@ let package = Package(
                     swiftSettings: strictSwift),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "Ledger", "NoteExtraction", "LeadSquared", "LeadSquaredSandbox",
-                                   "DovecotHarness", "GatewayConfig", "IMAPSource", "Secrets", logging],
+                                   "DovecotHarness", "GatewayConfig", "IMAPSource", "Secrets", "Observability", logging],
                     swiftSettings: strictSwift),
     ]
 )

@@ -86,15 +86,19 @@ struct MailboxService: Service {
     let runtime: GatewayRuntime
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for watcher in runtime.watchers {
-                    group.addTask {
-                        try await watcher.run(runtime.handle) { await runtime.watcherEvent(watcher.key, $0) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for watcher in runtime.watchers {
+                        group.addTask {
+                            try await watcher.run(runtime.handle) { await runtime.watcherEvent(watcher.key, $0) }
+                        }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
             }
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            // The watchers logged out because the gateway is stopping: a clean end.
         }
     }
 }

@@ -172,3 +172,37 @@ enum Gateway {
         return process.terminationStatus
     }
 }
+
+/// SIGTERM is a graceful stop: no new work, the calls in flight finish and are recorded, exit 0.
+@Suite struct GracefulStopTests {
+    @Test func sigtermStopsTheDaemonCleanlyWithNothingLeftInFlight() async throws {
+        var sandboxConfiguration = SandboxConfiguration()
+        sandboxConfiguration.faults = SandboxFaults(latencyMilliseconds: 300)
+        let sandbox = try await SandboxServer.start(sandboxConfiguration)
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        for index in 1...60 { try dovecot.append(CrashTests.message(index)) }
+        let directory = dovecot.directory.appendingPathComponent("graceful")
+        let config = try CrashConfig.write(in: directory, dovecot: dovecot, sandbox: sandbox)
+
+        let log = directory.appendingPathComponent("gateway.log")
+        let process = try Gateway.start(config: config.path, log: log)
+        // Let it get going: mail recorded and notes in flight.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await sandbox.account.notes().count < 5, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(process.processIdentifier, SIGTERM)
+        let stopped = ContinuousClock.now
+        process.waitUntilExit()
+        await sandbox.stop()
+
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        #expect(ContinuousClock.now - stopped < .seconds(15))
+        let counts = try await SQLiteLedgerReader(readOnlyPath: config.ledgerPath).counts()
+        #expect(counts[.posting] == 0, "a call in flight at SIGTERM was left unrecorded")
+        #expect(counts[.uncertain] == 0)
+        #expect(counts[.posted] == (await sandbox.account.notes()).count)
+    }
+}
