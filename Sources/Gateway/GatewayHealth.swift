@@ -12,6 +12,8 @@ public actor GatewayHealth {
     public private(set) var configurationFault: Fault?
     /// Mailboxes that cannot be reached, by name, since when.
     public private(set) var unreachableMailboxes: [String: Fault] = [:]
+    /// OAuth tokens about to expire, by mailbox name, and when they do.
+    public private(set) var expiringTokens: [String: Date] = [:]
 
     public init() {}
 
@@ -30,6 +32,14 @@ public actor GatewayHealth {
     public func mailboxReachable(_ name: String) {
         unreachableMailboxes[name] = nil
     }
+
+    public func tokenExpiring(_ mailbox: String, at expiry: Date) {
+        expiringTokens[mailbox] = expiry
+    }
+
+    public func tokenFresh(_ mailbox: String) {
+        expiringTokens[mailbox] = nil
+    }
 }
 
 extension GatewayHealth {
@@ -43,6 +53,12 @@ extension GatewayHealth {
         for (mailbox, fault) in unreachableMailboxes.sorted(by: { $0.key < $1.key })
         where now.timeIntervalSince(fault.since) >= unreachableAfter {
             problems.append(.init(component: "mailbox \(mailbox)", reason: fault.reason, since: fault.since))
+        }
+        for (mailbox, expiry) in expiringTokens.sorted(by: { $0.key < $1.key }) {
+            let when = expiry < now ? "expired" : "expires"
+            problems.append(.init(component: "oauth \(mailbox)",
+                                  reason: "the OAuth access token \(when) at \(expiry.ISO8601Format()); "
+                                      + "check the command or file that refreshes it", since: expiry))
         }
         return HealthReport(problems: problems)
     }

@@ -11,7 +11,11 @@ extension GatewayRuntime {
         try await recoverInterruptedPosts()
         // Services stop in reverse order: the mailboxes first (no new work), then posting (the calls
         // in flight finish and are recorded), then whatever else (the status endpoint).
-        let services: [any Service] = extraServices + [PostingService(runtime: self), MailboxService(runtime: self)]
+        let tokens = OAuthTokenWatch(mailboxes: configuration.mailboxes, health: health,
+                                     warning: TimeInterval(configuration.observability.tokenExpiryWarningSeconds),
+                                     interval: .seconds(300))
+        let services: [any Service] = extraServices
+            + [TokenWatchService(watch: tokens), PostingService(runtime: self), MailboxService(runtime: self)]
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -100,6 +104,15 @@ struct MailboxService: Service {
         } catch is CancellationError where Task.isShuttingDownGracefully {
             // The watchers logged out because the gateway is stopping: a clean end.
         }
+    }
+}
+
+/// Checks OAuth tokens for `/healthz` until the gateway stops.
+struct TokenWatchService: Service {
+    let watch: OAuthTokenWatch
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await watch.run() }
     }
 }
 
