@@ -34,43 +34,12 @@ for name in demoMessages {
 }
 say("Seeded INBOX with \(demoMessages.count) messages from fixtures/.\n")
 
-let directory = dovecot.directory.appendingPathComponent("demo")
-try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-let keyFile = { (name: String, value: String) -> String in
-    let path = directory.appendingPathComponent(name).path
-    _ = FileManager.default.createFile(atPath: path, contents: Data(value.utf8), attributes: [.posixPermissions: 0o600])
-    return path
-}
-let configPath = directory.appendingPathComponent("notegate.yaml").path
-let configText = """
-    mailboxes:
-      - name: demo
-        host: 127.0.0.1
-        port: \(dovecot.imapsPort)
-        transport: imaps
-        tls: { verify: true, ca_file: \(dovecot.certificates.caFile) }
-        username: \(dovecot.user)
-        password_file: \(dovecot.passwordFile)
-        start_from: all
-        poll_interval_seconds: 1
-    leadsquared:
-      host: \(sandbox.baseURL.absoluteString)
-      tenant_id: \(sandbox.account.configuration.tenantID)
-      access_key_file: \(keyFile("access-key", sandbox.account.configuration.accessKey))
-      secret_key_file: \(keyFile("secret-key", sandbox.account.configuration.secretKey))
-      allow_insecure: true
-    ledger:
-      path: \(directory.appendingPathComponent("ledger.sqlite").path)
-    notes:
-      gateway_addresses: [notes@support.example]
-    observability:
-      listen: "off"
-      log_level: warning
-
-    """
-try configText.write(toFile: configPath, atomically: true, encoding: .utf8)
-
-let configuration = try GatewayConfiguration.load(path: configPath)
+let config = try LoopbackGatewayConfig(
+    directory: dovecot.directory.appendingPathComponent("demo"), dovecot: dovecot,
+    apiURL: sandbox.baseURL.absoluteString, tenantID: sandbox.account.configuration.tenantID,
+    accessKey: sandbox.account.configuration.accessKey, secretKey: sandbox.account.configuration.secretKey,
+    sections: "notes:\n  gateway_addresses: [notes@support.example]\n")
+let configuration = try GatewayConfiguration.load(path: config.path)
 var logger = Logger(label: "notegate.demo")
 logger.logLevel = .warning
 let reader = NoteReader(path: configuration.ledger.path)

@@ -99,50 +99,15 @@ import Testing
     }
 }
 
-/// The gateway's config for the crash test, written as an operator would.
-struct CrashConfig {
-    let path: String
-    let ledgerPath: String
-
-    static func write(in directory: URL, dovecot: DovecotServer, sandbox: SandboxServer) throws -> CrashConfig {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let access = directory.appendingPathComponent("access-key").path
-        let secret = directory.appendingPathComponent("secret-key").path
-        try Data(sandbox.account.configuration.accessKey.utf8).write(to: URL(fileURLWithPath: access))
-        try Data(sandbox.account.configuration.secretKey.utf8).write(to: URL(fileURLWithPath: secret))
-        let ledger = directory.appendingPathComponent("ledger.sqlite").path
-        let yaml = """
-            mailboxes:
-              - name: crash
-                host: 127.0.0.1
-                port: \(dovecot.imapsPort)
-                tls: { ca_file: \(dovecot.certificates.caFile) }
-                username: \(dovecot.user)
-                password_file: \(dovecot.passwordFile)
-                start_from: all
-                poll_interval_seconds: 1
-                timeout_seconds: 5
-            leadsquared:
-              host: \(sandbox.baseURL.absoluteString)
-              tenant_id: \(sandbox.account.configuration.tenantID)
-              access_key_file: \(access)
-              secret_key_file: \(secret)
-              allow_insecure: true
-              timeout_seconds: 2
-              max_attempts: 50
-              retry_base_seconds: 1
-              retry_cap_seconds: 2
-            ledger:
-              path: \(ledger)
-              on_uncertain: repost
-            observability:
-              listen: "off"
-              log_level: warning
-
-            """
-        let path = directory.appendingPathComponent("notegate.yaml").path
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return CrashConfig(path: path, ledgerPath: ledger)
+/// The gateway's config for the crash test: quick timeouts and retries, many attempts.
+enum CrashConfig {
+    static func write(in directory: URL, dovecot: DovecotServer, sandbox: SandboxServer) throws -> LoopbackGatewayConfig {
+        try LoopbackGatewayConfig(
+            directory: directory, dovecot: dovecot, apiURL: sandbox.baseURL.absoluteString,
+            tenantID: sandbox.account.configuration.tenantID, accessKey: sandbox.account.configuration.accessKey,
+            secretKey: sandbox.account.configuration.secretKey, mailboxSettings: ["timeout_seconds: 5"],
+            leadSquaredSettings: ["timeout_seconds: 2", "max_attempts: 50", "retry_base_seconds: 1",
+                                  "retry_cap_seconds: 2"])
     }
 }
 
