@@ -37,7 +37,7 @@ extension GatewayRuntime {
                 }
             }
             group.addTask {
-                try await self.posting.run(untilIdle: false) { false }
+                try await self.posting.run()
             }
             group.addTask {
                 try await self.waitUntilPassIsDone(alreadyQueued: alreadyQueued, progress: progress)

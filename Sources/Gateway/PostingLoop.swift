@@ -72,8 +72,7 @@ public struct PostingLoop: Sendable {
     }
 
     /// Posts until `shouldStop` says so (checked between batches) or the task is cancelled.
-    /// With `untilIdle`, returns as soon as nothing is due (for `notegate once`).
-    public func run(untilIdle: Bool = false, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws {
+    public func run(shouldStop: @escaping @Sendable () -> Bool = { false }) async throws {
         while !shouldStop() && !Task.isCancelled {
             if await health.configurationFault != nil {
                 try await Task.sleep(for: configuration.configurationRetryInterval)
@@ -82,16 +81,9 @@ public struct PostingLoop: Sendable {
             }
             let posted = try await postBatch(limit: configuration.concurrency * 4)
             if posted == 0 {
-                if untilIdle, try await nothingLeftToWaitFor() { return }
                 await doorbell.wait(upTo: configuration.idlePollInterval)
             }
         }
-    }
-
-    /// True when no entry is pending or retrying.
-    private func nothingLeftToWaitFor() async throws -> Bool {
-        let counts = try await ledger.counts()
-        return (counts[.pending] ?? 0) == 0 && (counts[.retrying] ?? 0) == 0
     }
 
     /// Posts up to `limit` due entries, `concurrency` at a time. Returns how many were attempted.

@@ -51,9 +51,7 @@ public struct NoteExtractor: Sendable {
         let addressed = Set(PlusAddressing(gatewayAddresses: configuration.gatewayAddresses).ticketIDs(in: message))
         let tickets = tagged.union(addressed)
         let ticketID = tickets.count == 1 ? tickets.first : (tickets.isEmpty ? threadTicket : nil)
-        let content = MessageContent(message)
-        let text = noteText(content)
-        let attachments = allAttachments(content)
+        let (text, attachments) = noteContent(MessageContent(message))
         let note = text == nil && attachments.isEmpty ? nil
             : NoteComposer(maximumBytes: configuration.maximumNoteBytes)
                 .compose(message: message, text: text, attachments: attachments)
@@ -84,32 +82,31 @@ public struct NoteExtractor: Sendable {
                             messageID: message.messageID, text: text, draftNote: note)
     }
 
-    /// The sender's own words (quotes and signature trimmed, unless that leaves nothing),
-    /// followed by every forwarded message; nil when there is no text at all.
-    private func noteText(_ content: MessageContent) -> String? {
+    /// The sender's own words (quotes and signature trimmed, unless that leaves nothing), followed
+    /// by every forwarded message (nil when there is no text at all), and every attachment,
+    /// forwarded ones included. Each embedded message is read once.
+    private func noteContent(_ content: MessageContent) -> (text: String?, attachments: [Attachment]) {
         var blocks: [String] = []
+        var attachments = content.attachments
         let body = content.bodyText.trimmingBlankLines()
         let trimmed = trimmer.trim(body).trimmingBlankLines()
         let own = trimmed.isEmpty ? body : trimmed
         if !own.isEmpty { blocks.append(own) }
         for embedded in content.forwarded {
-            blocks.append(forwardedBlock(embedded))
+            let inner = noteContent(MessageContent(embedded))
+            blocks.append(forwardedHeader(embedded) + (inner.text.map { "\n\n" + $0 } ?? ""))
+            attachments += inner.attachments
         }
-        return blocks.isEmpty ? nil : blocks.joined(separator: "\n\n")
+        return (blocks.isEmpty ? nil : blocks.joined(separator: "\n\n"), attachments)
     }
 
-    private func forwardedBlock(_ message: ParsedMessage) -> String {
+    private func forwardedHeader(_ message: ParsedMessage) -> String {
         var lines = ["---------- Forwarded message ----------"]
         if let from = message.from.first { lines.append("From: \(from)") }
         if let date = message.date { lines.append("Date: \(date)") }
         if let subject = message.subject { lines.append("Subject: \(subject)") }
         if !message.to.isEmpty { lines.append("To: " + message.to.map(\.description).joined(separator: ", ")) }
-        let text = noteText(MessageContent(message))
-        return lines.joined(separator: "\n") + (text.map { "\n\n" + $0 } ?? "")
-    }
-
-    private func allAttachments(_ content: MessageContent) -> [Attachment] {
-        content.attachments + content.forwarded.flatMap { allAttachments(MessageContent($0)) }
+        return lines.joined(separator: "\n")
     }
 }
 
