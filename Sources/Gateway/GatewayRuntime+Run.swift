@@ -14,7 +14,8 @@ extension GatewayRuntime {
         let tokens = OAuthTokenWatch(mailboxes: configuration.mailboxes, health: health,
                                      warning: TimeInterval(configuration.observability.tokenExpiryWarningSeconds),
                                      interval: .seconds(300))
-        let services: [any Service] = extraServices
+        let gauges: [any Service] = metrics.map { [QueueDepthGauge(metrics: $0, ledger: ledger)] } ?? []
+        let services: [any Service] = extraServices + gauges
             + [TokenWatchService(watch: tokens), PostingService(runtime: self), MailboxService(runtime: self)]
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

@@ -72,7 +72,7 @@ public final class GatewayRuntime: Sendable {
         posting = PostingLoop(ledger: ledger, poster: client, configuration: postingConfiguration, doorbell: doorbell,
                               health: health, logger: logger.child("notegate.post")) { result in
             await tally.add(result)
-            await Self.record(result, in: metrics, ledger: ledger)
+            Self.record(result, in: metrics)
             await observer(.posted(result))
             guard let outcome = result.kind.mailboxOutcome else { return }
             for location in result.locations {
@@ -106,7 +106,6 @@ public final class GatewayRuntime: Sendable {
         await tally.add(result)
         metrics?.recordSeen(mailbox: message.mailbox.account)
         if case .skipped(_, let reason) = result { metrics?.recordSkip(reason: reason) }
-        if case .queued = result { await Self.updateQueueDepth(metrics, ledger: ledger) }
         await observer(.recorded(result))
         switch result {
         case .queued:
@@ -139,7 +138,7 @@ public final class GatewayRuntime: Sendable {
         await observer(.watcher(key, event))
     }
 
-    static func record(_ result: PostResult, in metrics: GatewayMetrics?, ledger: any LedgerStore) async {
+    static func record(_ result: PostResult, in metrics: GatewayMetrics?) {
         guard let metrics else { return }
         metrics.recordPost(outcome: APIOutcome(result.apiOutcome), latency: result.latency)
         switch result.kind {
@@ -148,12 +147,6 @@ public final class GatewayRuntime: Sendable {
         case .uncertain, .reposting: metrics.recordUncertain()
         case .retrying, .waiting: break
         }
-        await updateQueueDepth(metrics, ledger: ledger)
-    }
-
-    static func updateQueueDepth(_ metrics: GatewayMetrics?, ledger: any LedgerStore) async {
-        guard let metrics, let counts = try? await ledger.counts() else { return }
-        metrics.setQueueDepth((counts[.pending] ?? 0) + (counts[.retrying] ?? 0))
     }
 
     /// Closes the HTTP client. The ledger closes with the runtime.
