@@ -181,7 +181,7 @@ private func childProcesses(of parent: pid_t) -> [pid_t] {
 }
 
 /// A port on 127.0.0.1 nobody listens on right now.
-private func freePort() throws -> Int {
+public func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()

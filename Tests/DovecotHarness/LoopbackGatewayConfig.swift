@@ -8,10 +8,10 @@ public struct LoopbackGatewayConfig: Sendable {
     public let ledgerPath: String
 
     /// `mailboxSettings` and `leadSquaredSettings` are extra `key: value` lines for those sections;
-    /// `sections` is extra top-level YAML.
+    /// `sections` is extra top-level YAML; `statusListen` turns on `/metrics` and `/healthz` there.
     public init(directory: URL, dovecot: DovecotServer, apiURL: String, tenantID: String, accessKey: String,
                 secretKey: String, mailboxSettings: [String] = [], leadSquaredSettings: [String] = [],
-                sections: String = "") throws {
+                sections: String = "", statusListen: String? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         func secretFile(_ name: String, _ value: String) throws -> String {
             let path = directory.appendingPathComponent(name).path
@@ -44,7 +44,7 @@ public struct LoopbackGatewayConfig: Sendable {
             ledger:
               path: \(ledgerPath)
             observability:
-              listen: "off"
+              listen: \(statusListen ?? "\"off\"")
               log_level: warning
             \(sections)
             """

@@ -104,3 +104,21 @@ import Testing
         #expect(await fixture.sandbox.account.notes().count == 6)
     }
 }
+
+extension GatewayIntegrationTests {
+    @Test func aNoteTheAPIRejectsIsDeadAndThePassIsNotClean() async throws {
+        var sandbox = SandboxConfiguration()
+        sandbox.knownTickets = [1]
+        let fixture = try await GatewayFixture(sandbox: sandbox)
+        defer { Task { await fixture.stop() } }
+        try fixture.append(email(id: "ok@x", subject: "[#1] Exists"))
+        try fixture.append(email(id: "typo@x", subject: "[#2] No such ticket"))
+        let summary = try await fixture.once(fixture.configuration())
+        #expect(summary.posted == 1)
+        #expect(summary.dead == 1)
+        #expect(!summary.isClean)
+        let dead = try await fixture.readLedger().list(LedgerFilter(state: .dead))
+        #expect(dead.map(\.ticketID) == [2])
+        #expect(try fixture.dovecot.flags(in: "INBOX").count == 1, "a dead note's message stays in INBOX (failed: keep)")
+    }
+}

@@ -1,0 +1,113 @@
+import DovecotHarness
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import LeadSquaredSandbox
+import Testing
+
+/// `check`, `fetch`, and `run`'s `/metrics` and `/healthz`: the real binary against the real servers.
+@Suite(.serialized) struct OperatorCommandTests {
+    @Test func checkReportsReadyAndThenTheWrongKey() async throws {
+        let sandbox = try await SandboxServer.start()
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let directory = dovecot.directory.appendingPathComponent("check")
+        let config = try CrashConfig.write(in: directory, dovecot: dovecot, sandbox: sandbox)
+
+        let ready = try Gateway.command(["check", "--config", config.path])
+        #expect(ready.status == 0, "\(ready.output)")
+        #expect(ready.output.contains("ok    mailbox loopback INBOX"))
+        #expect(ready.output.contains("TLS verified"))
+        #expect(ready.output.hasSuffix("notegate check: ready\n"))
+
+        try Data("wrong".utf8).write(to: directory.appendingPathComponent("secret-key"))
+        let refused = try Gateway.command(["check", "--config", config.path])
+        await sandbox.stop()
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("FAIL  leadsquared"))
+        #expect(!refused.output.contains("wrong"), "a secret must never be printed")
+    }
+
+    @Test func fetchListsDecisionsAndChangesNothing() async throws {
+        let sandbox = try await SandboxServer.start()
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        try dovecot.append(CrashTests.message(7))
+        try dovecot.append(Array("From: a@x.example\r\nSubject: hello\r\nMessage-ID: <n@x>\r\n\r\nhi\r\n".utf8))
+        let config = try CrashConfig.write(in: dovecot.directory.appendingPathComponent("fetch"), dovecot: dovecot,
+                                           sandbox: sandbox)
+        let result = try Gateway.command(["fetch", "--config", config.path])
+        await sandbox.stop()
+
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("loopback INBOX: 2 message(s)"))
+        #expect(result.output.contains("post to ticket 7"))
+        #expect(result.output.contains("skip: no-ticket"))
+        #expect(try dovecot.flags(in: "INBOX").values.allSatisfy { !$0.contains("\\Seen") })
+        #expect(await sandbox.account.notes().isEmpty)
+    }
+
+    @Test func runServesMetricsAndHealth() async throws {
+        let sandbox = try await SandboxServer.start()
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        for index in 1...3 { try dovecot.append(CrashTests.message(index)) }
+        let port = try freePort()
+        let directory = dovecot.directory.appendingPathComponent("status")
+        let config = try LoopbackGatewayConfig(
+            directory: directory, dovecot: dovecot, apiURL: sandbox.baseURL.absoluteString,
+            tenantID: sandbox.account.configuration.tenantID, accessKey: sandbox.account.configuration.accessKey,
+            secretKey: sandbox.account.configuration.secretKey, statusListen: "127.0.0.1:\(port)")
+        let process = try Gateway.start(config: config.path, log: directory.appendingPathComponent("gateway.log"))
+        defer {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await sandbox.account.notes().count < 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .seconds(3)) // one queue-depth sample after the last post
+        let health = try await HTTP.get("http://127.0.0.1:\(port)/healthz")
+        let metrics = try await HTTP.get("http://127.0.0.1:\(port)/metrics")
+        await sandbox.stop()
+
+        #expect(health.status == 200)
+        #expect(health.body.contains(#""status":"ok""#))
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains("notegate_messages_posted_total 3"))
+        #expect(metrics.body.contains(#"notegate_messages_seen_total{mailbox="loopback"} 3"#))
+        #expect(metrics.body.contains(#"notegate_api_calls_total{outcome="posted"} 3"#))
+        #expect(metrics.body.contains("notegate_queue_depth 0"))
+    }
+}
+
+/// One GET over loopback.
+enum HTTP {
+    static func get(_ url: String) async throws -> (status: Int, body: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.dataTask(with: URL(string: url)!) { data, response, error in
+                if let error { return continuation.resume(throwing: error) }
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                continuation.resume(returning: (status, String(decoding: data ?? Data(), as: UTF8.self)))
+            }.resume()
+        }
+    }
+}
+
+extension Gateway {
+    /// Runs a short command to the end; stdout and stderr together.
+    static func command(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+}
