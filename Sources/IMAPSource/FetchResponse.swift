@@ -1,13 +1,27 @@
 import CEtPan
 
-/// One message's answer to a UID FETCH, copied out of libetpan's response list.
+/// One FETCH response, copied out of libetpan's response list. A server may send FETCH responses
+/// at any time (another client set a flag) and may split one message's answer over several, so
+/// every field is optional until `FetchAnswers` has put the responses for a UID together.
 struct FetchResponse: Sendable {
-    var uid: UInt32 = 0
-    var size: Int = 0
-    var flags: [String] = []
+    var uid: UInt32?
+    var size: Int?
+    var flags: [String]?
     var structure: MessagePart?
     /// Body sections by name as requested (`HEADER`, `1.2`, `2.HEADER`, and `` for the whole message).
     var sections: [String: [UInt8]] = [:]
+    /// The first octet of each section in `sections` (`BODY[1]<0>`); 0 when the answer gave none.
+    var origins: [String: Int] = [:]
+
+    init(uid: UInt32? = nil, size: Int? = nil, flags: [String]? = nil, structure: MessagePart? = nil,
+         sections: [String: [UInt8]] = [:]) {
+        self.uid = uid
+        self.size = size
+        self.flags = flags
+        self.structure = structure
+        self.sections = sections
+        origins = sections.mapValues { _ in 0 }
+    }
 
     init(_ attributes: UnsafeMutablePointer<mailimap_msg_att>) {
         for item in CList<mailimap_msg_att_item>(attributes.pointee.att_list) {
@@ -19,6 +33,19 @@ struct FetchResponse: Sendable {
             default:
                 continue
             }
+        }
+    }
+
+    /// Adds what `later`, another response for the same message, says: sections and the
+    /// structure this one lacks, and the newer size and flags.
+    mutating func merge(_ later: FetchResponse) {
+        uid = uid ?? later.uid
+        size = later.size ?? size
+        flags = later.flags ?? flags
+        structure = structure ?? later.structure
+        for (name, bytes) in later.sections where sections[name] == nil {
+            sections[name] = bytes
+            origins[name] = later.origins[name] ?? 0
         }
     }
 
@@ -35,7 +62,9 @@ struct FetchResponse: Sendable {
             let bytes = section.sec_body_part.map {
                 Array(UnsafeRawBufferPointer(start: $0, count: section.sec_length))
             } ?? []
-            sections[SectionName.name(of: section.sec_section)] = bytes
+            let name = SectionName.name(of: section.sec_section)
+            sections[name] = bytes
+            origins[name] = Int(section.sec_origin_octet)
         default:
             return
         }

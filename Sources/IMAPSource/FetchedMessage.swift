@@ -5,24 +5,36 @@
 /// mirrors the server's BODYSTRUCTURE, with boundaries of notegate's own, the text parts' real bytes,
 /// and, for every part not downloaded (attachments, the HTML twin of a plain-text part), its
 /// Content-Type and Content-Disposition, an empty body and an `X-Notegate-Omitted-Size` header with
-/// the part's size in octets.
+/// the part's size in octets. A text part past `max_message_bytes` is cut after its last complete
+/// line and ends in a truncation marker (`X-Notegate-Truncated-Size` in its header).
 public struct FetchedMessage: Sendable, Equatable {
     public var mailbox: MailboxKey
     public var uidValidity: UInt32
     public var uid: UInt32
-    /// RFC822.SIZE: the size of the whole message on the server, in octets.
+    /// RFC822.SIZE: the size of the whole message on the server, in octets, attachments included.
     public var size: Int
+    /// The octets of message data notegate fetched for it (header, text parts, forwarded headers):
+    /// at most the mailbox's `max_message_bytes`.
+    public var fetchedBytes: Int
     /// IMAP flags as the server spells them (`\Seen`, `\Flagged`, keywords).
     public var flags: [String]
     public var raw: [UInt8]
-    /// The message is above `max_message_bytes`: `raw` holds its header and structure only.
+    /// The message's header alone is over `max_message_bytes`: `raw` holds the start of its header
+    /// only; record it as skipped `too-large` with `tooLargeDetail`.
     public var isTooLarge: Bool
+    /// Why the message is too large, for the ledger: `its header alone is over 26214400 bytes (max_message_bytes)`.
+    public var tooLargeDetail: String?
     /// The message was in the folder before notegate first read it (`uid` is below the checkpoint's
     /// `startUID`): record it as skipped `before-start`, never post it.
     public var isBeforeStart: Bool
+    /// The server's answer for this message lacked something that was asked for (it would look
+    /// empty): `raw` is not the message. The watcher stops the pass before it and fetches it again on
+    /// the next one; `notegate fetch` shows the problem.
+    public var fetchProblem: String?
 
     public init(mailbox: MailboxKey, uidValidity: UInt32, uid: UInt32, size: Int, flags: [String],
-                raw: [UInt8], isTooLarge: Bool, isBeforeStart: Bool = false) {
+                raw: [UInt8], isTooLarge: Bool, isBeforeStart: Bool = false, fetchedBytes: Int? = nil,
+                tooLargeDetail: String? = nil, fetchProblem: String? = nil) {
         self.mailbox = mailbox
         self.uidValidity = uidValidity
         self.uid = uid
@@ -31,6 +43,9 @@ public struct FetchedMessage: Sendable, Equatable {
         self.raw = raw
         self.isTooLarge = isTooLarge
         self.isBeforeStart = isBeforeStart
+        self.fetchedBytes = fetchedBytes ?? raw.count
+        self.tooLargeDetail = tooLargeDetail
+        self.fetchProblem = fetchProblem
     }
 }
 

@@ -20,6 +20,8 @@ public struct IMAPError: Error, Sendable, CustomStringConvertible {
         public static let authenticationFailed = Code("authentication-failed")
         public static let credentialsUnavailable = Code("credentials-unavailable")
         public static let commandFailed = Code("command-failed")
+        /// A reply went past the byte or nesting budget of its command; the session is closed.
+        public static let replyOverBudget = Code("reply-over-budget")
     }
 
     public let code: Code
@@ -35,6 +37,6 @@ public struct IMAPError: Error, Sendable, CustomStringConvertible {
     /// Whether reconnecting later may help. Errors that only a change of configuration can fix
     /// (an untrusted certificate, a wrong password) are not retryable.
     public var isRetryable: Bool {
-        [.connectFailed, .timeout, .connectionLost, .tlsHandshakeFailed, .commandFailed].contains(code)
+        [.connectFailed, .timeout, .connectionLost, .tlsHandshakeFailed, .commandFailed, .replyOverBudget].contains(code)
     }
 }

@@ -132,6 +132,8 @@ public struct MailboxWatcher: Sendable {
         var checkpoint = start
         for batch in try await newUIDs(connection, status, checkpoint).chunked(batchSize) {
             for message in try await connection.messages(batch, in: key, under: checkpoint) {
+                // Never hand over a message the server answered for only in part: fetch it again next pass.
+                if let problem = message.fetchProblem { throw IMAPError(.commandFailed, problem) }
                 let outcome = try await handle(message)
                 if let action = action(for: outcome) {
                     try await connection.apply(action, to: message.uid)

@@ -29,16 +29,19 @@ struct MessagePart: Sendable, Equatable {
     /// The sections that carry the text of this message: its inline text/plain parts (else its
     /// inline text/html parts), then for every forwarded message/rfc822 part its header and, the
     /// same way, its text.
-    var textSections: [String] {
+    var textSections: [String] { textParts.map(\.section) }
+
+    /// The sections of `textSections` with what the structure says about them, in the same order.
+    var textParts: [TextSection] {
         var leaves: [MessagePart] = []
         var forwards: [MessagePart] = []
         collect(leaves: &leaves, forwards: &forwards)
         let inlineText = leaves.filter { $0.type == "text" && !$0.isAttachment }
         let plain = inlineText.filter { $0.subtype == "plain" }
         let chosen = plain.isEmpty ? inlineText.filter { $0.subtype == "html" } : plain
-        return chosen.map(\.section) + forwards.flatMap { forward -> [String] in
+        return chosen.map { TextSection(section: $0.section, body: $0) } + forwards.flatMap { forward -> [TextSection] in
             guard case .message(let inner) = forward.content else { return [] }
-            return ["\(forward.section).HEADER"] + inner.textSections
+            return [TextSection(section: "\(forward.section).HEADER", body: nil)] + inner.textParts
         }
     }
 
@@ -49,6 +52,14 @@ struct MessagePart: Sendable, Equatable {
         case .message: forwards.append(self)
         }
     }
+}
+
+/// A section notegate fetches for the text of a message.
+struct TextSection: Sendable, Equatable {
+    /// The IMAP section name (`1.1`, `3.HEADER`).
+    var section: String
+    /// The text part, or nil for the header of a forwarded message (whose size the structure does not give).
+    var body: MessagePart?
 }
 
 /// A `name=value` parameter of a Content-Type or Content-Disposition header.

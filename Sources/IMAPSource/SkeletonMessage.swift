@@ -2,16 +2,25 @@ import Foundation
 
 /// Builds the skeleton RFC 5322 message described on `FetchedMessage.raw` from the real top-level
 /// header, the structure, and the sections that were downloaded.
+///
+/// A text part fetched short (`truncated`) keeps its complete lines and ends in a visible marker,
+/// `[notegate: note truncated, 12.3 MB of text not fetched]`, written in the part's own transfer
+/// encoding so that it survives decoding; its header gets `X-Notegate-Truncated-Size` with the
+/// part's size on the server.
 struct SkeletonMessage {
     let structure: MessagePart
     /// Downloaded sections by name (`HEADER`, `1.1`, `2.HEADER`...).
     let sections: [String: [UInt8]]
+    /// Text parts fetched short or not at all, by section, with their size on the server in octets.
+    let truncated: [String: Int]
     /// Makes boundaries unique to this message so that no text part can contain one.
     let boundaryToken: String
 
-    init(structure: MessagePart, sections: [String: [UInt8]], boundaryToken: String = UUID().uuidString) {
+    init(structure: MessagePart, sections: [String: [UInt8]], truncated: [String: Int] = [:],
+         boundaryToken: String = UUID().uuidString) {
         self.structure = structure
         self.sections = sections
+        self.truncated = truncated
         self.boundaryToken = boundaryToken
     }
 
@@ -31,6 +40,9 @@ struct SkeletonMessage {
     private func content(of part: MessagePart) -> [UInt8] {
         switch part.content {
         case .leaf:
+            if let size = truncated[part.section] {
+                return TruncatedText(part: part, fetched: sections[part.section] ?? [], size: size).bytes
+            }
             return sections[part.section] ?? []
         case .multipart(let children):
             let boundary = self.boundary(part)
@@ -56,8 +68,12 @@ struct SkeletonMessage {
         if let disposition = part.disposition {
             lines.append("Content-Disposition: \(disposition)" + render(part.dispositionParameters))
         }
-        if case .leaf = part.content, sections[part.section] == nil {
-            lines.append("X-Notegate-Omitted-Size: \(part.size)")
+        if case .leaf = part.content {
+            if let size = truncated[part.section] {
+                lines.append("X-Notegate-Truncated-Size: \(size)")
+            } else if sections[part.section] == nil {
+                lines.append("X-Notegate-Omitted-Size: \(part.size)")
+            }
         }
         return lines
     }
@@ -82,6 +98,8 @@ struct SkeletonMessage {
     private func fieldsWithoutContentDescription(_ header: [UInt8]) -> [[UInt8]] {
         var kept: [[UInt8]] = []
         var dropping = false
+        // A header fetched short (a forwarded message's, past the budget) ends in a cut line: drop it.
+        let header = Array(completeLines(header[...]))
         for rawLine in header.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             let line = Array(rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine)
             guard let first = line.first else { continue }
@@ -96,3 +114,46 @@ struct SkeletonMessage {
 }
 
 private let crlf: [UInt8] = [13, 10]
+
+/// The part of a text section that was fetched, cut after its last complete line, with the
+/// truncation marker appended in the part's transfer encoding.
+struct TruncatedText {
+    let part: MessagePart
+    let fetched: [UInt8]
+    /// The part's size on the server.
+    let size: Int
+
+    var bytes: [UInt8] {
+        let isBase64 = part.encoding == "base64"
+        let kept = isBase64 ? Self.wholeQuanta(Array(completeLines(fetched[...]))) : Array(completeLines(fetched[...]))
+        let note = "[notegate: note truncated, \(Self.formatSize(max(0, size - kept.count))) of text not fetched]"
+        if isBase64 {
+            return kept + crlf + Array(Data("\n\n\(note)\n".utf8).base64EncodedString().utf8) + crlf
+        }
+        let line = part.subtype == "html" ? "<p>\(note)</p>" : note
+        return kept + crlf + crlf + Array(line.utf8) + crlf
+    }
+
+    /// Base64 text without the characters past its last whole 4-character group, so that more
+    /// base64 can follow it.
+    private static func wholeQuanta(_ text: [UInt8]) -> [UInt8] {
+        let isAlphabet = { (byte: UInt8) in
+            (65...90).contains(byte) || (97...122).contains(byte) || (48...57).contains(byte) || byte == 43 || byte == 47
+        }
+        var extra = text.filter(isAlphabet).count % 4
+        var end = text.count
+        while extra > 0, end > 0 {
+            end -= 1
+            if isAlphabet(text[end]) { extra -= 1 }
+        }
+        return Array(text[..<end])
+    }
+
+    /// `512 bytes`, `21 KB`, `1.2 MB` (powers of 1024), as the note composer writes sizes.
+    static func formatSize(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) bytes" }
+        if bytes < 1024 * 1024 { return "\((bytes + 512) / 1024) KB" }
+        let tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024)
+        return "\(tenths / 10).\(tenths % 10) MB"
+    }
+}

@@ -4,6 +4,7 @@
 // A libetpan stream driver over GnuTLS that verifies the server: libetpan's own TLS driver
 // completes the handshake without checking the certificate chain or the host name.
 #include <libetpan/libetpan.h>
+#include "CEtPanBudget.h"
 
 /// What went wrong while connecting or negotiating TLS. `NOTEGATE_TLS_OK` is success.
 typedef enum {
