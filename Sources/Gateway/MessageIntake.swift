@@ -15,7 +15,6 @@ public struct MessageIntake: Sendable {
     }
 
     private let extractor: NoteExtractor
-    private let parser = MessageParser()
     private let ledger: any LedgerStore
     private let logger: Logger
 
@@ -58,13 +57,13 @@ public struct MessageIntake: Sendable {
     func decide(_ message: IncomingMessage) async throws -> (MessageSighting, LedgerDecision) {
         let parsed: ParsedMessage
         do {
-            parsed = try parser.parse(message.raw)
+            parsed = try extractor.parse(message.raw)
         } catch {
             let key = MessageKey(contentFrom: "", date: "", subject: "",
                                  body: String(decoding: message.raw.prefix(64 * 1024), as: UTF8.self))
             let sighting = MessageSighting(key: key, messageID: nil, subject: nil, from: nil, location: message.location)
-            return (sighting, .skip(reason: SkipReason.malformed.rawValue, ticketID: nil, draftNote: nil,
-                                    detail: error.description))
+            let reason: SkipReason = error.isBudgetExceeded ? .tooComplex : .malformed
+            return (sighting, .skip(reason: reason.rawValue, ticketID: nil, draftNote: nil, detail: error.description))
         }
 
         var decision = extractor.decide(parsed)

@@ -4,22 +4,49 @@ import CLibXML2
 /// become lines, `blockquote` lines are quoted with "> ", links keep their targets when they add
 /// information, and everything invisible (head, styles, scripts, comments) is left out.
 public enum HTMLText {
+    /// How much text one document may produce, so that no document can make rendering slow or large.
+    public struct Limits: Sendable, Equatable {
+        /// Quotes nested deeper than this are shown with this many `> `. Default: 16.
+        public var maximumQuoteDepth: Int
+        /// Lists nested deeper than this are indented no further. Default: 16.
+        public var maximumListIndent: Int
+        /// Rendering stops once the text reaches this many bytes. Default: 8 MiB.
+        public var maximumOutputBytes: Int
+
+        public init(maximumQuoteDepth: Int = 16, maximumListIndent: Int = 16, maximumOutputBytes: Int = 8 << 20) {
+            self.maximumQuoteDepth = maximumQuoteDepth
+            self.maximumListIndent = maximumListIndent
+            self.maximumOutputBytes = maximumOutputBytes
+        }
+    }
+
+    /// The text of a document and whether rendering stopped at `Limits.maximumOutputBytes`.
+    public struct Rendering: Sendable, Equatable {
+        public var text: String
+        public var isTruncated: Bool
+    }
+
     /// The readable text of an HTML document given as UTF-8 bytes.
     ///
     /// Any `<meta charset>` in the document is ignored: the bytes have already been converted to UTF-8.
     /// Never fails: broken markup is repaired the way libxml2's HTML parser repairs it, and input it
     /// cannot read at all gives an empty string.
     public static func plainText(fromUTF8HTML html: [UInt8]) -> String {
-        guard !html.isEmpty else { return "" }
+        render(fromUTF8HTML: html, limits: Limits()).text
+    }
+
+    /// The readable text of an HTML document given as UTF-8 bytes, within `limits`.
+    public static func render(fromUTF8HTML html: [UInt8], limits: Limits) -> Rendering {
+        guard !html.isEmpty else { return Rendering(text: "", isTruncated: false) }
         _ = parserInitialised
         let document = html.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { characters in
                 htmlReadMemory(characters.baseAddress, Int32(clamping: characters.count), nil, "UTF-8", parseOptions)
             }
         }
-        guard let document else { return "" }
+        guard let document else { return Rendering(text: "", isTruncated: false) }
         defer { xmlFreeDoc(document) }
-        var renderer = PlainTextRenderer()
+        var renderer = PlainTextRenderer(limits: limits)
         renderer.render(from: document.pointee.children)
         return renderer.finish()
     }

@@ -5,7 +5,8 @@ import CLibXML2
 /// The walk follows the tree's child, sibling and parent links instead of recursing, so arbitrarily deep
 /// nesting costs no stack; what each open element needs at its end is kept in small explicit stacks.
 struct PlainTextRenderer {
-    private var writer = PlainTextWriter()
+    private let limits: HTMLText.Limits
+    private var writer: PlainTextWriter
     private var openElements: [OpenElement] = []
     private var openParagraphCount = 0
     private var openLists: [ListState] = []
@@ -25,10 +26,15 @@ struct PlainTextRenderer {
         var nextNumber = 1
     }
 
-    /// Renders the node, its following siblings and all their descendants.
+    init(limits: HTMLText.Limits) {
+        self.limits = limits
+        writer = PlainTextWriter(maximumQuoteDepth: limits.maximumQuoteDepth, maximumBytes: limits.maximumOutputBytes)
+    }
+
+    /// Renders the node, its following siblings and all their descendants, until the output is full.
     mutating func render(from first: LibXML2Node?) {
         var next = first
-        while let node = next {
+        while let node = next, !writer.isFull {
             if enter(node), let child = node.pointee.children {
                 next = child
                 continue
@@ -47,8 +53,9 @@ struct PlainTextRenderer {
     }
 
     /// The rendered text.
-    mutating func finish() -> String {
-        writer.finish()
+    mutating func finish() -> HTMLText.Rendering {
+        let isTruncated = writer.isFull
+        return HTMLText.Rendering(text: writer.finish(), isTruncated: isTruncated)
     }
 
     /// Handles the start of a node; returns whether its children are to be visited.
@@ -154,7 +161,7 @@ struct PlainTextRenderer {
 
     /// "- " in a bulleted list, "3. " in a numbered one, indented two spaces per enclosing list.
     private mutating func nextBullet() -> String {
-        let indent = String(repeating: "  ", count: max(openLists.count - 1, 0))
+        let indent = String(repeating: "  ", count: min(max(openLists.count - 1, 0), limits.maximumListIndent))
         guard let list = openLists.last, list.ordered else { return indent + "- " }
         openLists[openLists.count - 1].nextNumber += 1
         return indent + "\(list.nextNumber). "

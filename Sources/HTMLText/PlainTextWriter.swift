@@ -8,6 +8,10 @@
 struct PlainTextWriter {
     /// How far the line to start next is inside `blockquote`s.
     var quoteDepth = 0
+    /// Deeper quotes get no more "> " than this.
+    let maximumQuoteDepth: Int
+    /// Lines are written until the text reaches this many bytes; the rest is dropped.
+    let maximumBytes: Int
     /// How much visible content has been written so far; compare two readings to know if anything came in between.
     private(set) var contentMark = 0
 
@@ -21,6 +25,11 @@ struct PlainTextWriter {
     private var pendingLinePrefix: [UInt8] = []
     private var cellSeparatorPending = false
     private var capturedText: [UInt8]?
+
+    init(maximumQuoteDepth: Int, maximumBytes: Int) {
+        self.maximumQuoteDepth = maximumQuoteDepth
+        self.maximumBytes = maximumBytes
+    }
 
     /// The kinds of line end an element asks for.
     enum Break {
@@ -47,7 +56,7 @@ struct PlainTextWriter {
     /// Appends the text of a text node; `preformatted` keeps its spaces and line breaks as written.
     mutating func appendText<Bytes: Collection<UInt8>>(_ bytes: Bytes, preformatted: Bool) {
         var index = bytes.startIndex
-        while index != bytes.endIndex {
+        while index != bytes.endIndex, !isFull {
             let byte = bytes[index]
             bytes.formIndex(after: &index)
             if preformatted {
@@ -112,9 +121,17 @@ struct PlainTextWriter {
 
     var isCapturing: Bool { capturedText != nil }
 
+    /// Whether the text has reached `maximumBytes` (or the open line has): nothing more will be kept.
+    var isFull: Bool { output.count + line.count >= maximumBytes }
+
     /// Ends the last line and returns all the text.
     mutating func finish() -> String {
         endLine()
+        if output.count > maximumBytes {
+            output.removeSubrange(maximumBytes...)
+            while let last = output.last, last & 0xC0 == 0x80 { output.removeLast() }
+            if let last = output.last, last >= 0xC0 { output.removeLast() }
+        }
         if output.last == UInt8(ascii: "\n") {
             output.removeLast()
         }
@@ -189,6 +206,7 @@ struct PlainTextWriter {
 
     /// "> " per level before content; a blank quoted line ends without the trailing space.
     private mutating func writeQuotePrefix(depth: Int, beforeContent: Bool) {
+        let depth = min(depth, maximumQuoteDepth)
         guard depth > 0 else { return }
         for _ in 1..<depth {
             output.append(contentsOf: "> ".utf8)

@@ -10,6 +10,7 @@ public enum EncodedWords {
         var encoded: (charset: String, bytes: [UInt8])?
         var lastWasEncoded = false
         var index = 0
+        var search = EncodedWordSearch()
 
         func flushEncoded() {
             if let pending = encoded {
@@ -20,7 +21,7 @@ public enum EncodedWords {
 
         while index < raw.count {
             if raw[index] == UInt8(ascii: "="), index + 1 < raw.count, raw[index + 1] == UInt8(ascii: "?"),
-               let word = EncodedWord.parse(raw, at: index) {
+               let word = EncodedWord.parse(raw, at: index, search: &search) {
                 if lastWasEncoded {
                     pendingWhitespace.removeAll()
                 } else {
@@ -66,30 +67,57 @@ struct EncodedWord {
     var bytes: [UInt8]
     var end: Int
 
-    static func parse(_ raw: [UInt8], at start: Int) -> EncodedWord? {
+    /// Longer charset names than this are not charsets.
+    static let maximumCharsetLength = 64
+
+    static func parse(_ raw: [UInt8], at start: Int, search: inout EncodedWordSearch) -> EncodedWord? {
         let question = UInt8(ascii: "?")
         var index = start + 2
-        guard let charsetEnd = raw[index...].firstIndex(of: question), charsetEnd - index < 64 else { return nil }
+        let charsetLimit = min(raw.count, index + maximumCharsetLength)
+        guard let charsetEnd = raw[index..<charsetLimit].firstIndex(of: question) else { return nil }
         var charset = String(decoding: raw[index..<charsetEnd], as: UTF8.self)
         if let star = charset.firstIndex(of: "*") { charset = String(charset[..<star]) } // RFC 2231 language
         index = charsetEnd + 1
         guard index + 1 < raw.count, raw[index + 1] == question else { return nil }
         let encoding = raw[index] | 0x20
+        guard encoding == UInt8(ascii: "b") || encoding == UInt8(ascii: "q") else { return nil }
         index += 2
-        var textEnd = index
-        while textEnd + 1 < raw.count, !(raw[textEnd] == question && raw[textEnd + 1] == UInt8(ascii: "=")) {
-            if raw[textEnd] == UInt8(ascii: " ") && encoding == UInt8(ascii: "b") { return nil }
-            textEnd += 1
-        }
-        guard textEnd + 1 < raw.count else { return nil }
+        guard let textEnd = search.closing(in: raw, from: index) else { return nil }
+        if encoding == UInt8(ascii: "b"), let space = search.space(in: raw, from: index), space < textEnd { return nil }
         let text = raw[index..<textEnd]
-        let bytes: [UInt8]
-        switch encoding {
-        case UInt8(ascii: "b"): bytes = Base64.decode(text)
-        case UInt8(ascii: "q"): bytes = QuotedPrintable.decode(text, underscoreIsSpace: true)
-        default: return nil
-        }
+        let bytes = encoding == UInt8(ascii: "b") ? Base64.decode(text)
+            : QuotedPrintable.decode(text, underscoreIsSpace: true)
         return EncodedWord(charset: charset, bytes: bytes, end: textEnd + 2)
+    }
+}
+
+/// Finds the next `?=` and the next space in a header value, remembering the last answer: the
+/// positions asked about only move forward, so a value with many `=?` that never close is still
+/// read once, not once per `=?`.
+struct EncodedWordSearch {
+    private var closingFrom = Int.max
+    private var closingFound: Int?
+    private var spaceFrom = Int.max
+    private var spaceFound: Int?
+
+    /// The index of the first `?=` at or after `start`.
+    mutating func closing(in raw: [UInt8], from start: Int) -> Int? {
+        if closingFrom <= start, closingFound.map({ $0 >= start }) ?? true { return closingFound }
+        var index = start
+        while index + 1 < raw.count, !(raw[index] == UInt8(ascii: "?") && raw[index + 1] == UInt8(ascii: "=")) {
+            index += 1
+        }
+        closingFrom = start
+        closingFound = index + 1 < raw.count ? index : nil
+        return closingFound
+    }
+
+    /// The index of the first space at or after `start`.
+    mutating func space(in raw: [UInt8], from start: Int) -> Int? {
+        if spaceFrom <= start, spaceFound.map({ $0 >= start }) ?? true { return spaceFound }
+        spaceFrom = start
+        spaceFound = raw[start...].firstIndex(of: UInt8(ascii: " "))
+        return spaceFound
     }
 }
 

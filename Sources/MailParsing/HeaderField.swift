@@ -38,9 +38,12 @@ public struct HeaderFields: Sendable, Equatable {
 }
 
 extension HeaderFields {
-    /// Splits a header block (everything before the first empty line) into unfolded fields.
-    /// Returns nil when the bytes do not start with a header field at all.
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> HeaderFields? {
+    /// Values longer than this are cut when no budget says otherwise.
+    static let defaultValueLimit = MessageBudget().maximumHeaderValueBytes
+
+    /// Splits a header block (everything before the first empty line) into unfolded fields, each
+    /// value cut at `valueLimit` bytes. Returns nil when the bytes do not start with a header field.
+    static func parse(_ bytes: UnsafeRawBufferPointer, valueLimit: Int = defaultValueLimit) -> HeaderFields? {
         var fields: [HeaderField] = []
         var index = 0
         let count = bytes.count
@@ -52,16 +55,19 @@ extension HeaderFields {
             if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
                 // A continuation line: unfold into the previous field.
                 if !fields.isEmpty {
-                    fields[fields.count - 1].rawValue.append(contentsOf: bytes[index..<contentEnd])
+                    let room = valueLimit - fields[fields.count - 1].rawValue.count
+                    if room > 0 {
+                        fields[fields.count - 1].rawValue.append(contentsOf: bytes[index..<min(contentEnd, index + room)])
+                    }
                 }
-            } else if let colon = bytes[index..<contentEnd].firstIndex(of: UInt8(ascii: ":")),
-                      colon > index, bytes[index..<colon].allSatisfy(\.isHeaderNameByte) {
+            } else if let colon = fieldNameEnd(bytes, from: index, to: contentEnd) {
                 let name = String(decoding: bytes[index..<colon], as: UTF8.self)
                 var valueStart = colon + 1
                 while valueStart < contentEnd, bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t") {
                     valueStart += 1
                 }
-                fields.append(HeaderField(name: name, rawValue: Array(bytes[valueStart..<contentEnd])))
+                let valueEnd = min(contentEnd, valueStart + valueLimit)
+                fields.append(HeaderField(name: name, rawValue: Array(bytes[valueStart..<valueEnd])))
             } else if fields.isEmpty {
                 return nil
             }
@@ -69,6 +75,25 @@ extension HeaderFields {
             index = lineEnd
         }
         return fields.isEmpty ? nil : HeaderFields(fields)
+    }
+
+    /// Whether the bytes start with a header field (after any stray continuation lines), as `parse`
+    /// decides it, reading no further than the first field's name.
+    static func startsWithField(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+            index = bytes.endOfLine(from: index)
+        }
+        guard index < bytes.count else { return false }
+        return fieldNameEnd(bytes, from: index, to: bytes.count) != nil
+    }
+
+    /// The index of the colon ending a field name that starts at `start`, or nil when the line does
+    /// not start with a field name.
+    private static func fieldNameEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+        var index = start
+        while index < end, bytes[index].isHeaderNameByte { index += 1 }
+        return index > start && index < end && bytes[index] == UInt8(ascii: ":") ? index : nil
     }
 }
 

@@ -31,12 +31,17 @@ public struct TextBody: Sendable, Equatable {
     /// `format=flowed` (RFC 3676), and whether `delsp=yes`.
     public var isFlowed: Bool
     public var deletesSpace: Bool
+    /// True when the part holds more text than the message's text budget let through: `bytes` is
+    /// only its beginning.
+    public var isTruncated: Bool
 
-    public init(bytes: [UInt8], charset: String?, isFlowed: Bool = false, deletesSpace: Bool = false) {
+    public init(bytes: [UInt8], charset: String?, isFlowed: Bool = false, deletesSpace: Bool = false,
+                isTruncated: Bool = false) {
         self.bytes = bytes
         self.charset = charset
         self.isFlowed = isFlowed
         self.deletesSpace = deletesSpace
+        self.isTruncated = isTruncated
     }
 
     /// The text as UTF-8, with CRLF turned into LF and format=flowed lines unwrapped.

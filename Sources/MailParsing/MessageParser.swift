@@ -1,10 +1,20 @@
 import CEtPan
 
-/// Why bytes could not be read as a message at all.
+/// Why bytes could not be read as a message at all, or why reading them was refused.
 public struct MessageParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
+    /// True when the message was refused because it is over its `MessageBudget` (too deep, too many
+    /// parts or header fields), not because it is broken: the skip reason is `too-complex`.
+    public let isBudgetExceeded: Bool
 
-    init(_ description: String) { self.description = description }
+    init(_ description: String, isBudgetExceeded: Bool = false) {
+        self.description = description
+        self.isBudgetExceeded = isBudgetExceeded
+    }
+
+    static func overBudget(_ description: String) -> MessageParseError {
+        MessageParseError(description, isBudgetExceeded: true)
+    }
 
     static let empty = MessageParseError("the message is empty (0 bytes)")
     static let noHeader = MessageParseError(
@@ -12,39 +22,61 @@ public struct MessageParseError: Error, Sendable, Equatable, CustomStringConvert
     static func mime(code: Int32) -> MessageParseError {
         MessageParseError("libetpan could not parse the MIME structure (error \(code))")
     }
-    static func tooDeep(limit: Int) -> MessageParseError {
-        MessageParseError("MIME parts are nested more than \(limit) levels deep")
-    }
 }
 
 /// Parses RFC 5322 / MIME bytes into a `ParsedMessage` with libetpan. Text parts are decoded
 /// (transfer encoding now; charset when their `text` is read); other parts keep only their size.
+/// Every message is held to a `MessageBudget`: its structure is measured before libetpan sees it,
+/// and libetpan runs on a thread whose stack holds the deepest recursion the bytes allow.
 public struct MessageParser: Sendable {
+    public var budget: MessageBudget
+
     /// How deep multiparts and embedded messages may nest before the message is refused.
-    public var maximumDepth: Int
+    public var maximumDepth: Int {
+        get { budget.maximumDepth }
+        set { budget.maximumDepth = newValue }
+    }
 
     public init(maximumDepth: Int = 32) {
-        self.maximumDepth = maximumDepth
+        self.budget = MessageBudget(maximumDepth: maximumDepth)
+    }
+
+    public init(budget: MessageBudget) {
+        self.budget = budget
     }
 
     public func parse(_ bytes: [UInt8]) throws(MessageParseError) -> ParsedMessage {
         guard !bytes.isEmpty else { throw .empty }
+        let declarations = bytes.withUnsafeBytes { whole in
+            StructureDeclarations.count(Self.skippingMboxSeparator(whole), stoppingAfter: budget.maximumStructureDeclarations)
+        }
+        guard declarations <= budget.maximumStructureDeclarations else {
+            throw .tooManyDeclarations(limit: budget.maximumStructureDeclarations)
+        }
+        let deepestRecursion = 2 + 2 * declarations
+        let stack = ParsingThread.baseStackBytes + deepestRecursion * ParsingThread.stackBytesPerLevel
+        return try ParsingThread.run(stackBytes: stack) { [self] in
+            Result { () throws(MessageParseError) in try parseOnThisThread(bytes) }
+        }.get()
+    }
+
+    private func parseOnThisThread(_ bytes: [UInt8]) throws(MessageParseError) -> ParsedMessage {
         let result: Result<ParsedMessage, MessageParseError> = bytes.withUnsafeBytes { whole in
             let raw = Self.skippingMboxSeparator(whole)
             guard !raw.isEmpty else { return .failure(.empty) }
-            guard let headers = HeaderFields.parse(raw) else { return .failure(.noHeader) }
-            // libetpan's parser recurses once per nesting level; refuse absurd depths before it runs.
-            if let depth = MultipartDepth.estimate(raw), depth > maximumDepth {
-                return .failure(.tooDeep(limit: maximumDepth))
-            }
-            var index = 0
-            var root: UnsafeMutablePointer<mailmime>?
-            let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-            let code = mailmime_parse(base, raw.count, &index, &root)
-            guard code == Int32(MAILIMF_NO_ERROR), let root else { return .failure(.mime(code: code)) }
-            defer { mailmime_free(root) }
+            guard HeaderFields.startsWithField(raw) else { return .failure(.noHeader) }
             return Result { () throws(MessageParseError) in
-                var converter = MIMEConverter(maximumDepth: maximumDepth)
+                try MIMEStructureScan.check(raw, budget: budget)
+                guard let headers = HeaderFields.parse(raw, valueLimit: budget.maximumHeaderValueBytes) else {
+                    throw .noHeader
+                }
+                var index = 0
+                var root: UnsafeMutablePointer<mailmime>?
+                let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                let code = mailmime_parse(base, raw.count, &index, &root)
+                guard code == Int32(MAILIMF_NO_ERROR), let root else { throw .mime(code: code) }
+                defer { mailmime_free(root) }
+                var converter = MIMEConverter(budget: budget)
                 return try converter.message(root, headers: headers, depth: 0)
             }
         }
@@ -60,7 +92,14 @@ public struct MessageParser: Sendable {
 
 /// The border with libetpan: walks its `mailmime` tree and copies what notegate needs into Swift values.
 struct MIMEConverter {
-    let maximumDepth: Int
+    let budget: MessageBudget
+    /// What is left of the text budget for the text parts still to come.
+    private var textBytesLeft: Int
+
+    init(budget: MessageBudget) {
+        self.budget = budget
+        self.textBytesLeft = budget.maximumTextBytes
+    }
 
     mutating func message(_ node: UnsafeMutablePointer<mailmime>, headers: HeaderFields,
                           depth: Int) throws(MessageParseError) -> ParsedMessage {
@@ -75,7 +114,7 @@ struct MIMEConverter {
     }
 
     mutating func part(_ node: UnsafeMutablePointer<mailmime>, depth: Int) throws(MessageParseError) -> MIMEPart {
-        guard depth <= maximumDepth else { throw .tooDeep(limit: maximumDepth) }
+        guard depth <= budget.maximumDepth else { throw .tooDeep(limit: budget.maximumDepth) }
         var single = mailmime_single_fields()
         mailmime_single_fields_init(&single, node.pointee.mm_mime_fields, node.pointee.mm_content_type)
         let parameters = MIMEParameters(node.pointee.mm_content_type, disposition: single.fld_disposition)
@@ -94,7 +133,7 @@ struct MIMEConverter {
                             content: .multipart(children), size: bodyBytes?.count ?? 0)
 
         case MAILMIME_MESSAGE:
-            if let bodyBytes, let headers = HeaderFields.parse(bodyBytes) {
+            if let bodyBytes, let headers = HeaderFields.parse(bodyBytes, valueLimit: budget.maximumHeaderValueBytes) {
                 let embedded = try message(node, headers: headers, depth: depth)
                 return MIMEPart(contentType: contentType, disposition: disposition, filename: filename,
                                 content: .message(embedded), size: bodyBytes.count)
@@ -108,12 +147,16 @@ struct MIMEConverter {
             guard isBodyText, let data = node.pointee.mm_body, let bodyBytes else {
                 return opaquePart(node, contentType, disposition, filename, bodyBytes, parameters)
             }
-            let decoded = Self.decodeTransferEncoding(bodyBytes, encoding: Int(data.pointee.dt_encoding))
+            let encoding = Int(data.pointee.dt_encoding)
+            let decoded = Self.decodeTransferEncoding(bodyBytes, encoding: encoding, upTo: textBytesLeft)
+            textBytesLeft -= decoded.bytes.count
             let flowed = contentType.parameters["format"]?.lowercased() == "flowed"
-            let text = TextBody(bytes: decoded, charset: contentType.charset, isFlowed: flowed,
+            var text = TextBody(bytes: decoded.bytes, charset: contentType.charset, isFlowed: flowed,
                                 deletesSpace: flowed && contentType.parameters["delsp"]?.lowercased() == "yes")
+            text.isTruncated = decoded.isTruncated
+            let size = decoded.isTruncated ? DecodedSize.estimate(bodyBytes, encoding: encoding) : decoded.bytes.count
             return MIMEPart(contentType: contentType, disposition: disposition, filename: filename,
-                            content: .text(text), size: decoded.count)
+                            content: .text(text), size: size)
         }
     }
 
@@ -147,17 +190,34 @@ struct MIMEConverter {
         return UnsafeRawBufferPointer(start: start, count: data.pointee.dt_data.dt_text.dt_length)
     }
 
-    private static func decodeTransferEncoding(_ body: UnsafeRawBufferPointer, encoding: Int) -> [UInt8] {
-        guard encoding == MAILMIME_MECHANISM_BASE64 || encoding == MAILMIME_MECHANISM_QUOTED_PRINTABLE,
-              let base = body.baseAddress else { return Array(body) }
-        var index = 0
-        var result: UnsafeMutablePointer<CChar>?
-        var length = 0
-        let code = mailmime_part_parse(base.assumingMemoryBound(to: CChar.self), body.count, &index,
-                                       Int32(encoding), &result, &length)
-        guard code == Int32(MAILIMF_NO_ERROR), let result else { return Array(body) }
-        defer { mmap_string_unref(result) }
-        return Array(UnsafeRawBufferPointer(start: result, count: length))
+    /// Decodes at most `limit` bytes of text: only a prefix of the body that is sure to hold them is
+    /// decoded (quoted-printable and base64 never decode to more than they are long, nor to less
+    /// than a third), so the bytes past the text budget are never touched.
+    private static func decodeTransferEncoding(_ body: UnsafeRawBufferPointer, encoding: Int,
+                                               upTo limit: Int) -> (bytes: [UInt8], isTruncated: Bool) {
+        let limit = max(0, limit)
+        let isEncoded = encoding == MAILMIME_MECHANISM_BASE64 || encoding == MAILMIME_MECHANISM_QUOTED_PRINTABLE
+        let prefixLength = isEncoded ? min(body.count, limit.multipliedReportingOverflow(by: 3).partialValue) : min(body.count, limit)
+        let prefix = UnsafeRawBufferPointer(rebasing: body[0..<prefixLength])
+        var decoded: [UInt8]
+        if isEncoded, let base = prefix.baseAddress {
+            var index = 0
+            var result: UnsafeMutablePointer<CChar>?
+            var length = 0
+            let code = mailmime_part_parse(base.assumingMemoryBound(to: CChar.self), prefix.count, &index,
+                                           Int32(encoding), &result, &length)
+            if code == Int32(MAILIMF_NO_ERROR), let result {
+                decoded = Array(UnsafeRawBufferPointer(start: result, count: length))
+                mmap_string_unref(result)
+            } else {
+                decoded = Array(prefix)
+            }
+        } else {
+            decoded = Array(prefix)
+        }
+        let isTruncated = decoded.count > limit || prefixLength < body.count
+        if decoded.count > limit { decoded.removeSubrange(limit...) }
+        return (decoded, isTruncated)
     }
 
     private static func contentType(_ content: UnsafeMutablePointer<mailmime_content>?,

@@ -24,12 +24,15 @@ struct MessageContent {
         collect(message.body)
     }
 
-    /// The body as text: the text/plain parts, or, when there are none, the text/html parts converted.
-    var bodyText: String {
+    /// The body as text: the text/plain parts, or, when there are none, the text/html parts converted
+    /// within `limits`; and whether any of it was cut by the parser's text budget or those limits.
+    func bodyText(limits: HTMLText.Limits) -> (text: String, isTruncated: Bool) {
         if !plainParts.isEmpty {
-            return plainParts.map(\.text).joined(separator: "\n\n")
+            return (plainParts.map(\.text).joined(separator: "\n\n"), plainParts.contains(where: \.isTruncated))
         }
-        return htmlParts.map { HTMLText.plainText(fromUTF8HTML: Array($0.text.utf8)) }.joined(separator: "\n\n")
+        let renderings = htmlParts.map { HTMLText.render(fromUTF8HTML: Array($0.text.utf8), limits: limits) }
+        return (renderings.map(\.text).joined(separator: "\n\n"),
+                htmlParts.contains(where: \.isTruncated) || renderings.contains(where: \.isTruncated))
     }
 
     private static let signatureTypes: Set<String> = [

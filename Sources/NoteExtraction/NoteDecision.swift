@@ -12,6 +12,8 @@ public enum SkipReason: String, Sendable, Codable, CaseIterable {
     case senderNotAllowed = "sender-not-allowed"
     /// DMARC passing is required and the receiving server did not record a pass.
     case unauthenticated = "unauthenticated"
+    /// The message is over a resource budget (nesting, parts, header fields); the detail says which.
+    case tooComplex = "too-complex"
 }
 
 /// What notegate would do with one message: post a note to a ticket, or skip it with a reason.
@@ -19,7 +21,8 @@ public struct NoteDecision: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         /// Post `note` (the exact TextPart) to ticket `ticketID`.
         case post(ticketID: Int, note: String)
-        /// Do not post; `detail` says more for a person (for `malformed`, what is wrong).
+        /// Do not post; `detail` says more for a person (for `malformed`, what is wrong; for
+        /// `too-complex`, which budget the message is over).
         case skip(SkipReason, detail: String?)
     }
 

@@ -1,3 +1,4 @@
+import HTMLText
 import MailParsing
 
 /// Turns a message into a `NoteDecision`: which ticket, what note text, or why not.
@@ -25,20 +26,41 @@ public struct NoteExtractor: Sendable {
     }
 
     public var configuration: Configuration
-    private let parser = MessageParser()
     private let trimmer = QuoteTrimmer()
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
     }
 
+    /// How many times the note limit of text is read from a message (and at least 64 KiB): enough
+    /// for quote trimming to find the sender's own words, while text past it is never decoded.
+    public static let textBudgetPerNoteByte = 4
+
+    /// The budget every message is held to: the `MessageBudget` defaults, with the text cut at
+    /// `textBudgetPerNoteByte` times the note limit.
+    public var messageBudget: MessageBudget {
+        let noteBytes = min(max(configuration.maximumNoteBytes, 0), 1 << 30)
+        return MessageBudget(maximumTextBytes: max(noteBytes * Self.textBudgetPerNoteByte, 64 << 10))
+    }
+
+    /// How HTML bodies are rendered: at most the text budget of text.
+    var htmlLimits: HTMLText.Limits {
+        HTMLText.Limits(maximumOutputBytes: messageBudget.maximumTextBytes)
+    }
+
+    /// Parses raw RFC 5322 bytes within `messageBudget`.
+    public func parse(_ rawMessage: [UInt8]) throws(MessageParseError) -> ParsedMessage {
+        try MessageParser(budget: messageBudget).parse(rawMessage)
+    }
+
     /// Decides what to do with raw RFC 5322 bytes. Never throws: bytes that cannot be parsed
-    /// become a `malformed` skip that says what is wrong.
+    /// become a `malformed` skip that says what is wrong, and a message over its budget a
+    /// `too-complex` skip that says which budget.
     public func decide(rawMessage: [UInt8]) -> NoteDecision {
         do {
-            return decide(try parser.parse(rawMessage))
+            return decide(try parse(rawMessage))
         } catch {
-            return NoteDecision(action: .skip(.malformed, detail: error.description),
+            return NoteDecision(action: .skip(error.isBudgetExceeded ? .tooComplex : .malformed, detail: error.description),
                                 ticketID: nil, messageID: nil, text: nil)
         }
     }
@@ -51,10 +73,10 @@ public struct NoteExtractor: Sendable {
         let addressed = Set(PlusAddressing(gatewayAddresses: configuration.gatewayAddresses).ticketIDs(in: message))
         let tickets = tagged.union(addressed)
         let ticketID = tickets.count == 1 ? tickets.first : (tickets.isEmpty ? threadTicket : nil)
-        let (text, attachments) = noteContent(MessageContent(message))
+        let (text, attachments, isTruncated) = noteContent(MessageContent(message))
         let note = text == nil && attachments.isEmpty ? nil
             : NoteComposer(maximumBytes: configuration.maximumNoteBytes)
-                .compose(message: message, text: text, attachments: attachments)
+                .compose(message: message, text: text, attachments: attachments, textIsIncomplete: isTruncated)
 
         func skip(_ reason: SkipReason, _ detail: String?) -> NoteDecision {
             NoteDecision(action: .skip(reason, detail: detail), ticketID: ticketID,
@@ -84,11 +106,13 @@ public struct NoteExtractor: Sendable {
 
     /// The sender's own words (quotes and signature trimmed, unless that leaves nothing), followed
     /// by every forwarded message (nil when there is no text at all), and every attachment,
-    /// forwarded ones included. Each embedded message is read once.
-    private func noteContent(_ content: MessageContent) -> (text: String?, attachments: [Attachment]) {
+    /// forwarded ones included, and whether any text was cut by the budget. Each embedded message is read once.
+    private func noteContent(_ content: MessageContent) -> (text: String?, attachments: [Attachment], isTruncated: Bool) {
         var blocks: [String] = []
         var attachments = content.attachments
-        let body = content.bodyText.trimmingBlankLines()
+        let (bodyText, bodyIsTruncated) = content.bodyText(limits: htmlLimits)
+        var isTruncated = bodyIsTruncated
+        let body = bodyText.trimmingBlankLines()
         let trimmed = trimmer.trim(body).trimmingBlankLines()
         let own = trimmed.isEmpty ? body : trimmed
         if !own.isEmpty { blocks.append(own) }
@@ -96,8 +120,9 @@ public struct NoteExtractor: Sendable {
             let inner = noteContent(MessageContent(embedded))
             blocks.append(forwardedHeader(embedded) + (inner.text.map { "\n\n" + $0 } ?? ""))
             attachments += inner.attachments
+            isTruncated = isTruncated || inner.isTruncated
         }
-        return (blocks.isEmpty ? nil : blocks.joined(separator: "\n\n"), attachments)
+        return (blocks.isEmpty ? nil : blocks.joined(separator: "\n\n"), attachments, isTruncated)
     }
 
     private func forwardedHeader(_ message: ParsedMessage) -> String {
