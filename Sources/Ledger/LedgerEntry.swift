@@ -70,13 +70,16 @@ public struct LedgerEntry: Sendable, Hashable, Codable, Identifiable {
     }
 }
 
-/// Where a message was seen and when.
+/// Where a message was seen and when, and the mailbox action still due there, if any.
 public struct Sighting: Sendable, Hashable, Codable {
     public var location: MessageLocation
     public var seenAt: Date
+    /// Recorded with the outcome, cleared once the watcher has applied it.
+    public var dueAction: DueAction?
 
-    public init(location: MessageLocation, seenAt: Date) {
+    public init(location: MessageLocation, seenAt: Date, dueAction: DueAction? = nil) {
         self.location = location
         self.seenAt = seenAt
+        self.dueAction = dueAction
     }
 }

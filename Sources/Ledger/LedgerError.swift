@@ -4,6 +4,7 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     private enum Code: Hashable, Sendable {
         case inUse(path: String, pid: String?)
         case lockUnavailable(path: String, errno: Int32)
+        case cannotCreate(path: String, errno: Int32)
         case missing(path: String)
         case notMigrated(path: String)
         case supersededSchema(path: String)
@@ -26,6 +27,11 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The lock file could not be created or locked for a reason other than another owner.
     public static func lockUnavailable(path: String, errno: Int32) -> LedgerError {
         LedgerError(.lockUnavailable(path: path, errno: errno))
+    }
+
+    /// The ledger file did not exist and could not be created.
+    public static func cannotCreate(path: String, errno: Int32) -> LedgerError {
+        LedgerError(.cannotCreate(path: path, errno: errno))
     }
 
     /// A read-only open found no ledger file.
@@ -66,6 +72,8 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .lockUnavailable(path, errno):
             "cannot lock ledger \(path) through \(path).lock (errno \(errno)). "
                 + "Check that the ledger's folder exists and is writable by this user."
+        case let .cannotCreate(path, errno):
+            "cannot create ledger \(path) (errno \(errno)). Check that its folder exists and is writable by this user."
         case let .missing(path):
             "no ledger at \(path). Check the ledger path in the configuration; `notegate run` or `once` creates it."
         case let .notMigrated(path):

@@ -23,6 +23,10 @@ public protocol LedgerReading: Sendable {
 
     /// How far `folder` of `account` has been read, or nil before its first checkpoint.
     func checkpoint(account: String, folder: String) async throws -> MailboxCheckpoint?
+
+    /// The mailbox actions due in `folder` of `account` and not applied yet, in the order they were
+    /// recorded for each place (oldest sighting first).
+    func dueActions(account: String, folder: String) async throws -> [DueMailboxAction]
 }
 
 /// The durable record that makes "posted exactly once, none lost" true: one entry per message key,
@@ -34,6 +38,9 @@ public protocol LedgerStore: LedgerReading {
     /// all in one transaction (so a first start that records a mailbox's old mail as skipped costs one
     /// commit per batch, not per message). A key already in the ledger, or earlier in the batch, gets
     /// the sighting added and nothing else: `.alreadySeen`. One result per request, in order.
+    ///
+    /// In the same transaction: a sighting whose entry's outcome is settled (`skipped`, `posted`, `dead`)
+    /// gets that outcome's `DueAction`, and the sighting's place is no longer in hand (`beginHandling`).
     func record(_ requests: [RecordRequest], checkpoint: MailboxCheckpoint?) async throws -> [RecordResult]
 
     /// `pending`/`retrying` → `posting`, just before the HTTP call: counts the attempt and records the
@@ -41,7 +48,8 @@ public protocol LedgerStore: LedgerReading {
     @discardableResult
     func beginPosting(_ id: LedgerEntryID, noteHash: NoteHash) async throws -> LedgerEntry
 
-    /// `posting` → `posted` with the API's response, and advances `checkpoint` if given, together.
+    /// `posting` → `posted` with the API's response, and advances `checkpoint` if given, together;
+    /// every sighting of the entry gets `DueAction.posted`.
     @discardableResult
     func markPosted(_ id: LedgerEntryID, response: String, checkpoint: MailboxCheckpoint?) async throws -> LedgerEntry
 
@@ -49,7 +57,8 @@ public protocol LedgerStore: LedgerReading {
     @discardableResult
     func markRetrying(_ id: LedgerEntryID, error: String, nextAttemptAt: Date) async throws -> LedgerEntry
 
-    /// `posting`/`pending`/`retrying` → `dead`: no more attempts until an operator acts.
+    /// `posting`/`pending`/`retrying` → `dead`: no more attempts until an operator acts. Every sighting
+    /// of the entry gets `DueAction.failed`.
     @discardableResult
     func markDead(_ id: LedgerEntryID, reason: String) async throws -> LedgerEntry
 
@@ -87,6 +96,19 @@ public protocol LedgerStore: LedgerReading {
 
     /// Advances the checkpoint of its mailbox folder (see `MailboxCheckpoint` for the rule).
     func saveCheckpoint(_ checkpoint: MailboxCheckpoint) async throws
+
+    /// The watcher applied (or, for a place under a UIDVALIDITY the folder no longer has, dropped) these
+    /// actions: each is cleared unless another action was recorded at its place meanwhile.
+    func actionsApplied(_ actions: [DueMailboxAction]) async throws
+
+    /// The poison-message guard, before the message at `location` is parsed: marks it in hand until its
+    /// outcome is recorded (`record`) or `endHandling` is called. Returns how many earlier handlings of
+    /// it never ended: each one is a process that died while the message was in hand.
+    func beginHandling(_ location: MessageLocation) async throws -> Int
+
+    /// The message at `location` is no longer in hand, without an outcome: handling it failed with an
+    /// error (not a crash), and it will be handed over again.
+    func endHandling(_ location: MessageLocation) async throws
 }
 
 extension LedgerStore {

@@ -41,6 +41,10 @@ public enum LedgerDecision: Sendable, Hashable {
     /// kept so that an operator can `assign` the message to a ticket and post it. `detail` says more for
     /// a person (for `malformed`, what is wrong) and is kept as the entry's last error.
     case skip(reason: String, ticketID: Int?, draftNote: String?, detail: String? = nil)
+    /// Never to be posted, and not a judgement on the message: the gateway could not handle it (it
+    /// crashed the process while being parsed, say). The entry is `dead(reason)` with `detail` as its
+    /// last error, so that `ledger list --state dead` shows it to an operator.
+    case deadLetter(reason: String, detail: String)
 }
 
 /// A sighting with the pipeline's decision: one item of `LedgerStore.record`.

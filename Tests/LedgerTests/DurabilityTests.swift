@@ -28,7 +28,7 @@ import Testing
         let fixture = try LedgerFixture()
         let ledger = try fixture.open()
 
-        #expect(try ledger.appliedMigrations == ["v1"])
+        #expect(try ledger.appliedMigrations == ["v1", "v2-due-actions-and-messages-in-hand"])
         let journalMode = try DatabaseQueue(path: fixture.path).read { db in
             try String.fetchOne(db, sql: "PRAGMA journal_mode")
         }
@@ -41,8 +41,45 @@ import Testing
 
         let reopened = try fixture.open()
 
-        #expect(try reopened.appliedMigrations == ["v1"])
+        #expect(try reopened.appliedMigrations == ["v1", "v2-due-actions-and-messages-in-hand"])
         #expect(try await reopened.existing(id).state == .pending)
+    }
+
+    @Test func ledgerOfTheFirstSchemaIsUpgradedWithItsEntries() async throws {
+        let fixture = try LedgerFixture()
+        let pool = try DatabasePool(path: fixture.path)
+        try LedgerSchema.migrator.migrate(pool, upTo: "v1")
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO messages (messageKey, state, stateReason, createdAt, updatedAt)
+                VALUES ('mid:old@vendor.example', 'skipped', 'no-ticket', '2026-11-01 10:00:00.000', '2026-11-01 10:00:00.000')
+                """)
+            try db.execute(sql: """
+                INSERT INTO sightings (entryID, account, folder, uidValidity, uid, seenAt)
+                VALUES (1, 'support', 'INBOX', 1, 1, '2026-11-01 10:00:00.000')
+                """)
+        }
+        try pool.close()
+
+        let ledger = try fixture.open()
+
+        #expect(try ledger.appliedMigrations == ["v1", "v2-due-actions-and-messages-in-hand"])
+        let entry = try await ledger.existing(LedgerEntryID(rawValue: 1))
+        #expect(entry.state == .skipped(reason: "no-ticket"))
+        #expect(entry.sightings.map(\.dueAction) == [nil], "an old entry has no action due: it was applied then")
+    }
+
+    @Test func newLedgerFileAndItsLockAreReadableByTheOwnerOnly() throws {
+        let fixture = try LedgerFixture()
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let ledger = try fixture.open()
+        _ = try ledger.appliedMigrations
+
+        for path in [fixture.path, fixture.path + ".lock", fixture.path + "-wal"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(path) has mode \(String(mode ?? 0, radix: 8))")
+        }
     }
 
     @Test func ledgerFromANewerNotegateIsRefused() throws {

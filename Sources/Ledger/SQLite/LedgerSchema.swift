@@ -53,6 +53,26 @@ enum LedgerSchema {
                 table.primaryKey(["account", "folder"])
             }
         }
+        // Mailbox actions kept with the outcome until applied, and the message being handled, so that
+        // one that crashes the process is recognised when it comes round again.
+        migrator.registerMigration("v2-due-actions-and-messages-in-hand") { db in
+            try db.alter(table: SightingRecord.databaseTableName) { table in
+                table.add(column: "dueAction", .text)
+                    .check(sql: "dueAction IS NULL OR dueAction IN ('posted', 'skipped', 'failed')")
+            }
+            try db.execute(sql: """
+                CREATE INDEX sightings_dueAction ON sightings(account, folder) WHERE dueAction IS NOT NULL
+                """)
+            try db.create(table: MessageInHandRecord.databaseTableName) { table in
+                table.column("account", .text).notNull()
+                table.column("folder", .text).notNull()
+                table.column("uidValidity", .integer).notNull()
+                table.column("uid", .integer).notNull()
+                table.column("interruptions", .integer).notNull().defaults(to: 0)
+                table.column("startedAt", .datetime).notNull()
+                table.primaryKey(["account", "folder", "uidValidity", "uid"])
+            }
+        }
         return migrator
     }()
 }

@@ -59,6 +59,9 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
             self.note = draftNote
             self.noteHash = draftNote.map { NoteHash(noteText: $0).rawValue }
             ledgerState = .skipped(reason: reason)
+        case let .deadLetter(reason, detail):
+            self.lastError = detail
+            ledgerState = .dead(reason: reason)
         }
     }
 

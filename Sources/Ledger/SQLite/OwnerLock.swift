@@ -15,7 +15,7 @@ final class OwnerLock: Sendable {
 
     init(ledgerPath: String) throws {
         let lockPath = ledgerPath + ".lock"
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw LedgerError.lockUnavailable(path: ledgerPath, errno: errno)
         }

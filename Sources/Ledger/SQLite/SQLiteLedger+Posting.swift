@@ -21,6 +21,7 @@ extension SQLiteLedger {
             if let checkpoint {
                 try CheckpointRecord.advance(to: checkpoint, now: now, in: db)
             }
+            try SightingRecord.setDueAction(.posted, entryID: id, in: db)
         }) { record in
             record.ledgerState = .posted
             record.apiResponse = response
@@ -38,7 +39,9 @@ extension SQLiteLedger {
 
     @discardableResult
     public func markDead(_ id: LedgerEntryID, reason: String) async throws -> LedgerEntry {
-        try await transition(id, .markDead) { record in
+        try await transition(id, .markDead, then: { db in
+            try SightingRecord.setDueAction(.failed, entryID: id, in: db)
+        }) { record in
             record.ledgerState = .dead(reason: reason)
         }
     }

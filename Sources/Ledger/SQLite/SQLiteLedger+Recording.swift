@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Recording sightings and saving checkpoints.
+/// Recording sightings, saving checkpoints and the mailbox actions due.
 extension SQLiteLedger {
     public func record(_ requests: [RecordRequest], checkpoint: MailboxCheckpoint?) async throws -> [RecordResult] {
         let now = clock()
@@ -28,7 +28,14 @@ extension SQLiteLedger {
             try record.insert(db)
             result = .new(record.entryID)
         }
-        try SightingRecord(entryID: record.entryID, location: request.sighting.location, seenAt: now).insertIfNew(db)
+        let location = request.sighting.location
+        try SightingRecord(entryID: record.entryID, location: location, seenAt: now).insertIfNew(db)
+        // A message whose outcome is settled (skipped now, or posted, skipped or dead before under another
+        // copy) gets its mailbox action here too; one still to be posted gets it with the post's outcome.
+        if let due = DueAction(state: record.state) {
+            try SightingRecord.setDueAction(due, entryID: record.entryID, at: location, in: db)
+        }
+        try MessageInHandRecord.deleteOne(db, key: MessageInHandRecord.key(location))
         return result
     }
 
@@ -36,6 +43,19 @@ extension SQLiteLedger {
         let now = clock()
         try await pool.write { db in
             try CheckpointRecord.advance(to: checkpoint, now: now, in: db)
+        }
+    }
+
+    public func actionsApplied(_ actions: [DueMailboxAction]) async throws {
+        guard !actions.isEmpty else { return }
+        try await pool.write { db in
+            for applied in actions {
+                // Only the action that was applied: one recorded meanwhile (an operator's retry posted the
+                // message after a failure, say) stays due.
+                try SightingRecord.at(applied.location)
+                    .filter(SightingRecord.Columns.dueAction == applied.action.rawValue)
+                    .updateAll(db, SightingRecord.Columns.dueAction.set(to: nil))
+            }
         }
     }
 }

@@ -1,5 +1,10 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The embedded ledger: one SQLite file in WAL mode, owned by one process at a time.
 ///
@@ -20,6 +25,7 @@ public final class SQLiteLedger: LedgerStore {
     /// entries and checkpoints.
     public init(path: String, clock: @escaping @Sendable () -> Date = Date.init) throws {
         lock = try OwnerLock(ledgerPath: path)
+        try Self.createPrivately(path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // Every commit reaches the disk before it returns: a note recorded as posted stays posted
@@ -34,6 +40,19 @@ public final class SQLiteLedger: LedgerStore {
         self.path = path
         self.clock = clock
         reader = SQLiteLedgerReader(database: pool)
+    }
+
+    /// Creates the ledger file readable and writable by its owner only (0600, whatever the umask): it
+    /// holds note texts. SQLite gives its `-wal` and `-shm` files the same mode. An existing file is left
+    /// as it is.
+    private static func createPrivately(_ path: String) throws {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            fchmod(descriptor, 0o600)
+            close(descriptor)
+        } else if errno != EEXIST {
+            throw LedgerError.cannotCreate(path: path, errno: errno)
+        }
     }
 
     /// Names of the migrations applied to the file, oldest first.
@@ -65,6 +84,10 @@ public final class SQLiteLedger: LedgerStore {
 
     public func checkpoint(account: String, folder: String) async throws -> MailboxCheckpoint? {
         try await reader.checkpoint(account: account, folder: folder)
+    }
+
+    public func dueActions(account: String, folder: String) async throws -> [DueMailboxAction] {
+        try await reader.dueActions(account: account, folder: folder)
     }
 
     // MARK: - Transactions

@@ -106,4 +106,15 @@ public struct SQLiteLedgerReader: LedgerReading {
             try CheckpointRecord.fetch(account: account, folder: folder, in: db)
         }
     }
+
+    public func dueActions(account: String, folder: String) async throws -> [DueMailboxAction] {
+        try await database.read { db in
+            try SightingRecord
+                .filter(SightingRecord.Columns.account == account && SightingRecord.Columns.folder == folder)
+                .filter(SightingRecord.Columns.dueAction != nil)
+                .order(SightingRecord.Columns.id)
+                .fetchAll(db)
+                .compactMap { record in record.dueAction.map { DueMailboxAction(location: record.location, action: $0) } }
+        }
+    }
 }

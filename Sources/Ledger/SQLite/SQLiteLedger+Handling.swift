@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+/// The poison-message guard: which message is in hand, and how often handling it was interrupted.
+extension SQLiteLedger {
+    public func beginHandling(_ location: MessageLocation) async throws -> Int {
+        let now = clock()
+        return try await writeForCrashesOnly { db in
+            guard var inHand = try MessageInHandRecord.fetchOne(db, key: MessageInHandRecord.key(location)) else {
+                try MessageInHandRecord(account: location.account, folder: location.folder,
+                                        uidValidity: location.uidValidity, uid: location.uid, interruptions: 0,
+                                        startedAt: now).insert(db)
+                return 0
+            }
+            inHand.interruptions += 1
+            inHand.startedAt = now
+            try inHand.update(db)
+            return inHand.interruptions
+        }
+    }
+
+    public func endHandling(_ location: MessageLocation) async throws {
+        try await writeForCrashesOnly { db in
+            _ = try MessageInHandRecord.deleteOne(db, key: MessageInHandRecord.key(location))
+        }
+    }
+
+    /// One transaction that must survive a crash of this process but not a power loss: it is committed
+    /// to the WAL without waiting for the disk (`synchronous = NORMAL`), so the guard costs the intake no
+    /// sync of its own. The next commit that syncs carries it to the disk too.
+    private func writeForCrashesOnly<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            var result: T?
+            try db.inTransaction {
+                result = try work(db)
+                return .commit
+            }
+            guard let result else { preconditionFailure("a committed transaction ran its work") }
+            return result
+        }
+    }
+}
