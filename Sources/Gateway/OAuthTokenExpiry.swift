@@ -38,7 +38,9 @@ struct OAuthTokenWatch: Sendable {
     func checkOnce(now: Date = Date()) async {
         for mailbox in mailboxes {
             guard case .xoauth2(let source) = mailbox.authentication,
-                  let token = try? source.resolve(), let expiry = OAuthTokenExpiry.expiry(of: token.reveal()) else {
+                  let token = try? await source.resolve(
+                      commandTimeout: .seconds(mailbox.oauthTokenCommandTimeoutSeconds)),
+                  let expiry = OAuthTokenExpiry.expiry(of: token.reveal()) else {
                 continue
             }
             if expiry.timeIntervalSince(now) < warning {

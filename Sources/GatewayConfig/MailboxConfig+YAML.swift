@@ -5,7 +5,7 @@ extension MailboxConfig {
         "name", "host", "port", "transport", "allow_insecure", "tls", "username", "auth",
         "password_env", "password_file", "oauth_token_file", "oauth_token_command", "folders",
         "max_message_bytes", "poll_interval_seconds", "sweep_interval_seconds", "timeout_seconds", "actions",
-        "start_from",
+        "start_from", "oauth_token_command_timeout_seconds",
     ]
 
     private enum AuthMethod: String, CaseIterable {
@@ -29,6 +29,7 @@ extension MailboxConfig {
             tls: try Self.tlsSettings(config),
             username: try config.requiredString("username"),
             authentication: try Self.authentication(config),
+            oauthTokenCommandTimeoutSeconds: try config.int("oauth_token_command_timeout_seconds", range: 1...300) ?? 10,
             folders: try config.stringList("folders") ?? ["INBOX"],
             maxMessageBytes: try config.int("max_message_bytes", range: 1024...Int(Int32.max)) ?? 26_214_400,
             pollIntervalSeconds: try config.int("poll_interval_seconds", range: 1...86_400) ?? 60,

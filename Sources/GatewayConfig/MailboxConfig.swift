@@ -78,6 +78,8 @@ public struct MailboxConfig: Sendable, Equatable {
     public var tls: TLSSettings
     public var username: String
     public var authentication: Authentication
+    /// Seconds `oauth_token_command` may run before it is killed and the login fails. Default 10.
+    public var oauthTokenCommandTimeoutSeconds: Int
     /// Folders to read. Default `[INBOX]`.
     public var folders: [String]
     /// Messages larger than this (RFC822.SIZE) are reported as too large without downloading text. Default 25 MiB.
@@ -94,7 +96,8 @@ public struct MailboxConfig: Sendable, Equatable {
 
     public init(name: String, host: String, port: Int? = nil, transport: Transport = .imaps,
                 allowInsecure: Bool = false, tls: TLSSettings = TLSSettings(), username: String,
-                authentication: Authentication, folders: [String] = ["INBOX"],
+                authentication: Authentication, oauthTokenCommandTimeoutSeconds: Int = 10,
+                folders: [String] = ["INBOX"],
                 maxMessageBytes: Int = 26_214_400, pollIntervalSeconds: Int = 60,
                 sweepIntervalSeconds: Int = 300, timeoutSeconds: Int = 30,
                 actions: OutcomeActions = OutcomeActions(), startFrom: StartFrom = .new) {
@@ -106,6 +109,7 @@ public struct MailboxConfig: Sendable, Equatable {
         self.tls = tls
         self.username = username
         self.authentication = authentication
+        self.oauthTokenCommandTimeoutSeconds = oauthTokenCommandTimeoutSeconds
         self.folders = folders
         self.maxMessageBytes = maxMessageBytes
         self.pollIntervalSeconds = pollIntervalSeconds

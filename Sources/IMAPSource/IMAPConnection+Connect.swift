@@ -123,7 +123,8 @@ extension IMAPConnection {
 
     private func resolve(_ source: SecretSource) throws -> Secret {
         do {
-            return try source.resolve()
+            // This thread is the connection's own, so it may wait for a token command (at most its timeout).
+            return try source.resolve(commandTimeout: .seconds(config.oauthTokenCommandTimeoutSeconds))
         } catch {
             throw IMAPError(.credentialsUnavailable, "cannot read the credentials for mailbox \(config.name): \(error)")
         }

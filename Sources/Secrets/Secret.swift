@@ -22,7 +22,10 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// Whether the secret is empty, which a configuration check may report without revealing it.
     public var isEmpty: Bool { value.isEmpty }
 
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
+    /// What a secret prints as, and what stands in for one blotted out of a message.
+    public static let redacted = "<redacted>"
+
+    public var description: String { Self.redacted }
+    public var debugDescription: String { Self.redacted }
     public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }

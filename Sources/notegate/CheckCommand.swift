@@ -36,7 +36,7 @@ struct CheckCommand: AsyncParsableCommand {
             print(report.rendered)
             throw ExitCode(1)
         }
-        checkSecrets(configuration, into: &report)
+        await checkSecrets(configuration, into: &report)
         checkLedger(configuration.ledger, into: &report)
         if !offline {
             await checkMailboxes(configuration, into: &report)
@@ -46,21 +46,23 @@ struct CheckCommand: AsyncParsableCommand {
         if report.failed { throw ExitCode(1) }
     }
 
-    private func checkSecrets(_ configuration: GatewayConfiguration, into report: inout CheckReport) {
-        var sources: [(String, SecretSource)] = configuration.mailboxes.map { mailbox in
-            switch mailbox.authentication {
-            case .login(let source), .plain(let source): ("mailbox \(mailbox.name) password", source)
-            case .xoauth2(let source): ("mailbox \(mailbox.name) OAuth token", source)
+    private func checkSecrets(_ configuration: GatewayConfiguration, into report: inout CheckReport) async {
+        var sources: [(String, SecretSource, commandTimeout: Duration)] = configuration.mailboxes.map { mailbox in
+            let timeout = Duration.seconds(mailbox.oauthTokenCommandTimeoutSeconds)
+            return switch mailbox.authentication {
+            case .login(let source), .plain(let source): ("mailbox \(mailbox.name) password", source, timeout)
+            case .xoauth2(let source): ("mailbox \(mailbox.name) OAuth token", source, timeout)
             }
         }
         if let settings = configuration.leadSquared {
-            sources += [("LeadSquared access key", settings.accessKey), ("LeadSquared secret key", settings.secretKey)]
+            sources += [("LeadSquared access key", settings.accessKey, SecretCommand.defaultTimeout),
+                        ("LeadSquared secret key", settings.secretKey, SecretCommand.defaultTimeout)]
         } else {
             report.add("leadsquared", .failed("no `leadsquared:` section; `run` and `once` need one"))
         }
-        for (name, source) in sources {
+        for (name, source, timeout) in sources {
             do {
-                _ = try source.resolve()
+                _ = try await source.resolve(commandTimeout: timeout)
                 report.add(name, .passed("readable"))
             } catch {
                 report.add(name, .failed("\(error)"))
