@@ -36,7 +36,8 @@ public final class GatewayRuntime: Sendable {
         self.logger = logger
         self.metrics = metrics
         ledger = try SQLiteLedger(path: configuration.ledger.path)
-        client = try LeadSquaredClient(configuration: try Self.clientConfiguration(settings),
+        client = try LeadSquaredClient(configuration: try LeadSquaredClient.Configuration(settings: settings,
+                                                                                         notes: configuration.notes),
                                        logger: logger.child("notegate.leadsquared"))
         let extractor = NoteExtractor(configuration: try Self.extractorConfiguration(configuration))
         intake = MessageIntake(extractor: extractor, ledger: ledger, logger: logger.child("notegate.intake"))
@@ -152,18 +153,6 @@ public final class GatewayRuntime: Sendable {
     /// Closes the HTTP client. The ledger closes with the runtime.
     public func shutdown() async {
         try? await client.shutdown()
-    }
-
-    static func clientConfiguration(_ settings: LeadSquaredSettings) throws -> LeadSquaredClient.Configuration {
-        guard let host = URL(string: settings.host) else {
-            throw GatewaySetupError("`leadsquared.host` \(settings.host) is not a URL")
-        }
-        var configuration = LeadSquaredClient.Configuration(
-            host: host, tenantID: settings.tenantID,
-            accessKey: try settings.accessKey.resolve(), secretKey: try settings.secretKey.resolve())
-        configuration.requestTimeout = .seconds(settings.timeoutSeconds)
-        configuration.rateLimit = RateLimit(calls: settings.rateLimitCalls, per: .seconds(settings.rateLimitSeconds))
-        return configuration
     }
 
     /// How notes are found and written, from the config's `notes` and `senders` sections.

@@ -27,7 +27,8 @@ extension LeadSquaredClient {
         /// Backoff for transient failures, for the pipeline. Default: 2 s base, 5 min cap, 8 tries.
         public var retryPolicy = RetryPolicy()
         /// Notes longer than this many UTF-8 bytes are rejected without a call. The API documents no limit;
-        /// the default, 64 KiB, keeps a runaway message from being posted whole.
+        /// the default, 64 KiB, keeps a runaway message from being posted whole. The gateway sets it from
+        /// `notes.max_note_bytes`, the limit the notes are composed to.
         public var maxNoteBytes = 65_536
 
         public init(host: URL, tenantID: String, accessKey: Secret, secretKey: Secret) {

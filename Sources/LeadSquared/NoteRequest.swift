@@ -23,7 +23,7 @@ public struct NoteRequest: Sendable, Hashable {
         let bytes = text.utf8.count
         if bytes > maxBytes {
             return "The note for ticket \(ticketID) is \(bytes) bytes, over the configured limit of \(maxBytes) "
-                + "(maxNoteBytes); shorten it or raise the limit."
+                + "(`notes.max_note_bytes`); shorten it or raise the limit."
         }
         return nil
     }

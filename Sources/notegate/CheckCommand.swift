@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import GatewayConfig
 import IMAPSource
 import LeadSquared
@@ -109,13 +110,11 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     private func checkLeadSquared(_ configuration: GatewayConfiguration, into report: inout CheckReport) async {
-        guard let settings = configuration.leadSquared, let host = URL(string: settings.host) else { return }
+        guard let settings = configuration.leadSquared else { return }
         let client: LeadSquaredClient
         do {
-            let clientConfiguration = LeadSquaredClient.Configuration(
-                host: host, tenantID: settings.tenantID,
-                accessKey: try settings.accessKey.resolve(), secretKey: try settings.secretKey.resolve())
-            client = try LeadSquaredClient(configuration: clientConfiguration)
+            client = try LeadSquaredClient(
+                configuration: try LeadSquaredClient.Configuration(settings: settings, notes: configuration.notes))
         } catch {
             report.add("leadsquared", .failed("\(error)"))
             return
