@@ -24,6 +24,8 @@ public enum HTMLText {
     public struct Rendering: Sendable, Equatable {
         public var text: String
         public var isTruncated: Bool
+        /// What `cuttingQuotedHistory` left out, if anything (see `QuotedStructure`).
+        public var quotedHistory: QuotedHistory? = nil
     }
 
     /// The readable text of an HTML document given as UTF-8 bytes.
@@ -35,8 +37,9 @@ public enum HTMLText {
         render(fromUTF8HTML: html, limits: Limits()).text
     }
 
-    /// The readable text of an HTML document given as UTF-8 bytes, within `limits`.
-    public static func render(fromUTF8HTML html: [UInt8], limits: Limits) -> Rendering {
+    /// The readable text of an HTML document given as UTF-8 bytes, within `limits`; with
+    /// `cuttingQuotedHistory`, without the reply history its markup marks as quoted.
+    public static func render(fromUTF8HTML html: [UInt8], limits: Limits, cuttingQuotedHistory: Bool = false) -> Rendering {
         guard !html.isEmpty else { return Rendering(text: "", isTruncated: false) }
         _ = parserInitialised
         let document = html.withUnsafeBufferPointer { bytes in
@@ -46,9 +49,12 @@ public enum HTMLText {
         }
         guard let document else { return Rendering(text: "", isTruncated: false) }
         defer { xmlFreeDoc(document) }
+        let quotedHistory = cuttingQuotedHistory ? QuotedStructure.cutRendered(from: document, limits: limits) : nil
         var renderer = PlainTextRenderer(limits: limits)
         renderer.render(from: document.pointee.children)
-        return renderer.finish()
+        var rendering = renderer.finish()
+        rendering.quotedHistory = quotedHistory
+        return rendering
     }
 
     /// Recover from any markup error, print nothing, never fetch anything, and trust the caller's encoding.

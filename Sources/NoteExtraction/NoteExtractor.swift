@@ -110,11 +110,9 @@ public struct NoteExtractor: Sendable {
     private func noteContent(_ content: MessageContent) -> (text: String?, attachments: [Attachment], isTruncated: Bool) {
         var blocks: [String] = []
         var attachments = content.attachments
-        let (bodyText, bodyIsTruncated) = content.bodyText(limits: htmlLimits)
-        var isTruncated = bodyIsTruncated
-        let body = bodyText.trimmingBlankLines()
-        let trimmed = trimmer.trim(body).trimmingBlankLines()
-        let own = trimmed.isEmpty ? body : trimmed
+        let body = content.ownText(limits: htmlLimits, trimmer: trimmer)
+        var isTruncated = body.isTruncated
+        let own = body.text
         if !own.isEmpty { blocks.append(own) }
         for embedded in content.forwarded {
             let inner = noteContent(MessageContent(embedded))

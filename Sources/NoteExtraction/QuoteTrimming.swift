@@ -1,57 +1,89 @@
-/// Removes quoted reply history and signatures from a message body, keeping forwarded content.
+/// Removes quoted reply history, signatures and app footers from a message body, keeping forwarded
+/// content, and says what it cut and why.
 ///
-/// What is cut, from the first place it appears:
-/// - an attribution ("On <date>, <name> wrote:" and its translations, also wrapped over two lines)
-///   followed by unquoted history (as Yahoo writes it) or by the `>`-quoted block that ends the text;
-/// - an "Original Message" line or an `___` rule with a header block (From:/Sent:/To:/Subject: and
-///   translations), or such a header block alone, when it introduces a reply;
-/// - a block of `>`-quoted lines at the end, even without attribution;
-/// - the signature after a "-- " or "--" line, and a last "Sent from my iPhone"-style line.
+/// What is cut, from the first place it appears (each rule is a `TrimRule`):
+/// - an attribution ("On <date>, <name> wrote:" and its forms in other languages, see `Attribution`)
+///   followed by unquoted history (as Yahoo and Zoho write it) or by the quoted block that ends the text;
+/// - an "Original Message" line or a `___` rule with a header block (From:/Sent:/To:/Subject: and
+///   translations, see `HistoryHeaderField`), or such a header block alone, when it introduces a reply;
+/// - a block of `>`- or `|`-quoted lines at the end, even without attribution;
+/// - the signature after a "-- " or "--" line, or after a drawn line near the end ("—", "___", "* * *");
+/// - app footers at the end of the sender's text ("Sent from my iPhone", see `ClientFooter`).
 ///
-/// Quoted lines above the sender's text: when they form a single block (with its attribution), the
-/// sender bottom-posted and the block is cut like any history. When quoted blocks and the sender's
-/// answers alternate, it is an inline reply and is kept whole, attribution included, because the answers
-/// mean little without the questions they follow; only quoted lines after the last answer are cut.
+/// Quoted lines above the sender's text: one quoted block under an attribution is a bottom-posted
+/// reply's history and is cut. Quoted lines without an attribution that the sender answers below, or
+/// quoted blocks and answers that alternate, are an inline reply and are kept, because the answers mean
+/// little without the questions they follow; only quoted lines after the last answer are cut.
 ///
 /// Forwarded content is kept: from a "Forwarded message" line, Apple's "Begin forwarded message:", or a
 /// header block whose subject starts with "FW:"/"Fwd:"/"WG:"/"TR:"/"RV:"/"Doorst:" (or Thunderbird's
 /// "Original Message" block that starts with the subject), everything stays except a final signature.
 /// A header block with any other subject is taken for a reply.
 ///
-/// Works line by line, so it takes time linear in the length of the text.
+/// Works line by line, each line looked at a bounded number of times, so it takes time linear in the
+/// length of the text.
 public struct QuoteTrimmer: Sendable {
     public init() {}
 
     /// The text the sender actually wrote. Returns the input unchanged when nothing is recognised.
     public func trim(_ text: String) -> String {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(ReplyLine.init)
-        let markers = HistoryMarkers(lines)
-        var ownEnd = min(markers.signature ?? lines.count, markers.history?.line ?? lines.count)
-        if let quoteStart = trailingQuoteStart(lines, before: ownEnd) {
-            ownEnd = attributionStart(lines[...], endingBefore: quoteStart) ?? quoteStart
-        }
-        var own = lines[..<ownEnd]
-        let bottomPostedQuote = singleQuoteBlock(in: own)
-        if let bottomPostedQuote {
-            own = withoutBlankEnds(own[..<bottomPostedQuote.lowerBound]) + [ReplyLine(text: "")]
-                + own[bottomPostedQuote.upperBound...]
-        }
-        own = withoutBlankEnds(own)
-        let endsWithMobileSignature = own.last?.isMobileSignature ?? false
-        if endsWithMobileSignature {
-            own = withoutBlankEnds(own.dropLast())
-        }
-        guard ownEnd < lines.count || bottomPostedQuote != nil || endsWithMobileSignature else { return text }
+        trimming(text).text
+    }
 
-        var forwarded: ArraySlice<ReplyLine> = []
-        if let history = markers.history, history.kind == .forward {
-            forwarded = withoutBlankEnds(withoutFinalSignature(lines[history.line...]))
+    /// The text the sender actually wrote and what was cut to get it. The text is the input unchanged,
+    /// with no cuts, when nothing is recognised or when trimming would leave nothing.
+    public func trimming(_ text: String) -> TrimmedText {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(ReplyLine.init)
+        var cuts: [(lines: Range<Int>, rule: TrimRule)] = []
+        let markers = HistoryMarkers(lines)
+        let historyStart = markers.history?.line ?? lines.count
+        var ownEnd = historyStart
+        if let signature = markers.signature, signature < historyStart {
+            cuts.append((signature..<historyStart, .signature))
+            ownEnd = signature
         }
-        return [own, forwarded]
-            .map { $0.map(\.text).joined(separator: "\n") }
+        var forwarded: [Int] = []
+        if let history = markers.history {
+            if history.kind == .forward {
+                let signature = finalSignature(lines, from: history.line)
+                forwarded = withoutBlankEnds(Array(history.line..<(signature ?? lines.count)), lines)
+                if let signature {
+                    cuts.append((signature..<lines.count, .forwardSignature))
+                }
+            } else {
+                cuts.append((history.line..<lines.count, history.rule))
+            }
+        }
+        if let quoteStart = trailingQuoteStart(lines, before: ownEnd) {
+            let attribution = attributionStart(lines, endingBefore: quoteStart, from: 0)
+            cuts.append(((attribution ?? quoteStart)..<ownEnd, attribution == nil ? .trailingQuote : .attribution))
+            ownEnd = attribution ?? quoteStart
+        }
+        var own = Array(0..<ownEnd)
+        if let block = bottomPostedQuote(lines, before: ownEnd) {
+            cuts.append((block, .quoteAboveReply))
+            own = withoutBlankEnds(Array(0..<block.lowerBound), lines) + [Self.blankLine]
+                + Array(block.upperBound..<ownEnd)
+        }
+        own = withoutBlankEnds(own, lines)
+        cuts += cutFooterAndSignatureRule(from: &own, lines)
+        guard !cuts.isEmpty else { return TrimmedText(text: text, cuts: []) }
+
+        let kept = [own, forwarded]
+            .map { indices in indices.map { $0 == Self.blankLine ? "" : String(lines[$0].text) }.joined(separator: "\n") }
             .filter { !$0.isEmpty }
             .joined(separator: "\n\n")
+        // A note is never empty: when the sender wrote nothing of their own, the whole body stays.
+        guard kept.contains(where: { !$0.isWhitespace }) else { return TrimmedText(text: text, cuts: []) }
+        let described = cuts.sorted { $0.lines.lowerBound < $1.lines.lowerBound }.compactMap { cut in
+            let text = withoutBlankEnds(Array(cut.lines), lines).map { String(lines[$0].text) }.joined(separator: "\n")
+            return text.isEmpty ? nil : TrimCut(rule: cut.rule.rawValue, text: text)
+        }
+        return TrimmedText(text: kept, cuts: described)
     }
+
+    /// Stands for the blank line put where a quoted block was taken out.
+    private static let blankLine = -1
 
     /// The first quoted line of the run of quoted and blank lines that ends at `end`, if the run quotes anything.
     private func trailingQuoteStart(_ lines: [ReplyLine], before end: Int) -> Int? {
@@ -66,48 +98,105 @@ public struct QuoteTrimmer: Sendable {
         return start
     }
 
-    /// The first line of the attribution right above `quoteStart` (blank lines between allowed), if any.
-    private func attributionStart(_ lines: ArraySlice<ReplyLine>, endingBefore quoteStart: Int) -> Int? {
-        guard let last = lines[..<quoteStart].lastIndex(where: { !$0.isBlank }) else { return nil }
-        if Attribution.matches(lines[last], aboveQuote: true) {
+    /// The first line of the attribution right above `quoteStart` (blank lines between allowed), on one
+    /// line or wrapped over two or three, if any.
+    private func attributionStart(_ lines: [ReplyLine], endingBefore quoteStart: Int, from lowest: Int) -> Int? {
+        guard let last = lines[lowest..<quoteStart].lastIndex(where: { !$0.isBlank }) else { return nil }
+        let single = Attribution.matches(lines[last], aboveQuote: true)
+        if single, Attribution.startsLikeOne(lines[last]) {
             return last
         }
-        if last > lines.startIndex, Attribution.matches(wrapped: lines[last - 1], lines[last]) {
-            return last - 1
+        // The end of a wrapped attribution can match by itself ("bob@example.com> wrote:").
+        for count in 2...3 where last - count + 1 >= lowest {
+            let first = last - count + 1
+            if lines[first].isBlank || lines[first].isQuoted { break }
+            if Attribution.matches(wrapped: lines[first...last], aboveQuote: true) {
+                return first
+            }
         }
-        return nil
+        return single ? last : nil
     }
 
-    /// The lines of the one quoted block (with its attribution) in the sender's text, if there is exactly one.
-    private func singleQuoteBlock(in lines: ArraySlice<ReplyLine>) -> Range<Int>? {
+    /// The lines of the one quoted block under an attribution in the sender's text, when there is exactly
+    /// one quoted block and the sender wrote below it: a bottom-posted reply.
+    private func bottomPostedQuote(_ lines: [ReplyLine], before end: Int) -> Range<Int>? {
         var block: Range<Int>?
-        var index = lines.startIndex
-        while let start = lines[index...].firstIndex(where: \.isQuoted) {
+        var index = 0
+        while let start = lines[index..<end].firstIndex(where: \.isQuoted) {
             guard block == nil else { return nil }
-            let end = lines[start...].firstIndex { !$0.isQuoted && !$0.isBlank } ?? lines.endIndex
-            block = (attributionStart(lines, endingBefore: start) ?? start)..<end
-            index = end
+            let blockEnd = lines[start..<end].firstIndex { !$0.isQuoted && !$0.isBlank } ?? end
+            guard let attribution = attributionStart(lines, endingBefore: start, from: index) else { return nil }
+            block = attribution..<blockEnd
+            index = blockEnd
         }
         return block
     }
 
-    /// Forwarded content without the signature that ends it: one after the last forward's start.
-    private func withoutFinalSignature(_ lines: ArraySlice<ReplyLine>) -> ArraySlice<ReplyLine> {
+    /// App footers at the end of the sender's text, and a signature set apart by a drawn line near the end.
+    private func cutFooterAndSignatureRule(from own: inout [Int], _ lines: [ReplyLine]) -> [(lines: Range<Int>, rule: TrimRule)] {
+        var cuts: [(lines: Range<Int>, rule: TrimRule)] = []
+        while let last = own.last, last != Self.blankLine, ClientFooter.matches(lines[last]) {
+            own = withoutBlankEnds(Array(own.dropLast()), lines)
+            // A footer is often set apart by a dash of its own ("—\nSent with Spark").
+            if let rule = own.last, rule != Self.blankLine, lines[rule].isSignatureRule || lines[rule].isSignatureDelimiter {
+                own = withoutBlankEnds(Array(own.dropLast()), lines)
+                cuts.append((rule..<(last + 1), .clientFooter))
+            } else {
+                cuts.append((last..<(last + 1), .clientFooter))
+            }
+        }
+        if let rule = signatureRule(in: own, lines) {
+            cuts.append((own[rule]..<(own.last! + 1), .signatureRule))
+            own = withoutBlankEnds(Array(own[..<rule]), lines)
+        }
+        return cuts
+    }
+
+    /// The position in `own` of the highest drawn line in the last lines that sets a signature apart: what
+    /// follows it is a few short lines, the first not a sentence's continuation or a question.
+    private func signatureRule(in own: [Int], _ lines: [ReplyLine]) -> Int? {
+        var found: Int?
+        var linesBelow = 0
+        var position = own.count - 1
+        while position > 0, linesBelow <= Self.signatureLines {
+            defer { position -= 1 }
+            let index = own[position]
+            guard index != Self.blankLine, !lines[index].isBlank else { continue }
+            if lines[index].isSignatureRule, isSignature(own[(position + 1)...], lines) {
+                found = position
+            }
+            linesBelow += 1
+        }
+        return found
+    }
+
+    private static let signatureLines = 10
+
+    private func isSignature(_ below: ArraySlice<Int>, _ lines: [ReplyLine]) -> Bool {
+        let text = below.filter { $0 != Self.blankLine && !lines[$0].isBlank }.map { lines[$0].trimmed }
+        guard let first = text.first else { return true }
+        return text.allSatisfy { $0.utf8.count <= 160 } && !(first.first?.isLowercase ?? false)
+            && !first.hasSuffix(":") && !first.hasSuffix("?")
+    }
+
+    /// Where the signature that ends forwarded content starts: one after the last forward's start.
+    private func finalSignature(_ lines: [ReplyLine], from start: Int) -> Int? {
         var signature: Int?
-        for index in lines.indices {
+        for index in start..<lines.count {
             if HistorySeparator(lines[index]) != nil {
                 signature = nil
             } else if signature == nil, lines[index].isSignatureDelimiter {
                 signature = index
             }
         }
-        return signature.map { lines[..<$0] } ?? lines
+        return signature
     }
 
-    private func withoutBlankEnds(_ lines: ArraySlice<ReplyLine>) -> ArraySlice<ReplyLine> {
-        guard let first = lines.firstIndex(where: { !$0.isBlank }),
-              let last = lines.lastIndex(where: { !$0.isBlank })
+    private func withoutBlankEnds(_ indices: [Int], _ lines: [ReplyLine]) -> [Int] {
+        let isBlank = { (index: Int) in index == Self.blankLine || lines[index].isBlank }
+        guard let first = indices.firstIndex(where: { !isBlank($0) }),
+              let last = indices.lastIndex(where: { !isBlank($0) })
         else { return [] }
-        return lines[first...last]
+        return Array(indices[first...last])
     }
 }

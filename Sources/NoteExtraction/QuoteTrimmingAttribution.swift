@@ -1,67 +1,132 @@
-/// The line a mail client writes above the history it quotes, "On <date>, <name> <email> wrote:",
-/// in English, German, French, Spanish, Dutch, Portuguese, Italian and Russian.
+/// The line a mail client writes above the history it quotes: "On <date>, <name> <email> wrote:" and its
+/// forms in other languages and clients, on one line or wrapped over two or three.
 ///
-/// Every form ends with a colon and contains a date, so a line must have both: that keeps sentences
-/// a person writes ("On Monday Bob wrote the fix") from being taken for one.
+/// A line counts when it ends with a colon (or, as Zoho writes it, is set in dashes:
+/// `---- On <date> <name> wrote ----`), names a "wrote" verb of one of the languages below, and either
+/// opens the way that language does, starts with the date, or names a mail address; or, without a
+/// date, when it ends with the verb right after an address (`Bob <bob@example.com> schrieb:`). That
+/// keeps sentences a person writes ("On Monday Bob wrote the fix") from being taken for one.
+///
+/// Directly above quoted lines, a line that starts with a date and names an address counts without a
+/// verb, as Gmail writes it in Japanese and Chinese (`2013/7/20 Bob <bob@example.com>`) and with a time
+/// zone (`2016-03-03 17:21 GMT+01:00 Bob <bob@example.com>:`), and so does any line ending with a colon
+/// that names a date and an address, as Yandex and Mail.ru write them.
 enum Attribution {
-    /// Whether the line by itself is an attribution. With `aboveQuote` (the line is directly above
-    /// quoted lines), any line ending with a colon that names a date and a mail address counts, as
-    /// Yandex and Mail.ru write them: `26.06.2014, 14:41, "Bob" <bob@example.com>:`.
-    static func matches(_ line: ReplyLine, aboveQuote: Bool = false) -> Bool {
-        line.endsWithColon && line.text.utf8.count <= maximumLength * 2
-            && matches(text: line.trimmed, aboveQuote: aboveQuote)
+    /// How one language writes an attribution: the words it opens with (none: it starts with the date or
+    /// the name) and its verbs for "wrote", lower-cased.
+    struct Language {
+        let name: String
+        let openings: [String]
+        let verbs: [String]
     }
 
-    /// Whether two lines are one attribution wrapped in two (Gmail wraps long ones, often inside the
-    /// `<email>`). The first line must not end with a colon: then it is a sentence of its own. Only the
-    /// language forms count here, so that a line of the sender's own cannot be taken in.
-    static func matches(wrapped first: ReplyLine, _ second: ReplyLine) -> Bool {
-        guard second.endsWithColon, first.text.utf8.count + second.text.utf8.count <= maximumLength * 2 else {
-            return false
-        }
-        let head = first.trimmed
-        let tail = second.trimmed
-        guard !head.isEmpty, !tail.isEmpty, !head.hasSuffix(":"), !first.isQuoted, !second.isQuoted,
-              head.utf8.count + tail.utf8.count <= maximumLength
+    static let languages = [
+        Language(name: "English", openings: ["On"], verbs: ["wrote", "writes"]),
+        Language(name: "German", openings: ["Am"], verbs: ["schrieb", "geschrieben"]),
+        Language(name: "French", openings: ["Le"], verbs: ["a écrit", "écrit"]),
+        Language(name: "Spanish", openings: ["El"], verbs: ["escribió", "escribio"]),
+        Language(name: "Portuguese", openings: ["Em", "Às", "Na"], verbs: ["escreveu"]),
+        Language(name: "Italian", openings: ["Il"], verbs: ["ha scritto"]),
+        Language(name: "Dutch", openings: ["Op"], verbs: ["schreef", "geschreven"]),
+        Language(name: "Danish, Norwegian, Swedish", openings: ["Den", "På"], verbs: ["skrev"]),
+        Language(name: "Finnish", openings: [], verbs: ["kirjoitti"]),
+        Language(name: "Polish", openings: ["W dniu", "Dnia"], verbs: ["napisał", "pisze"]),
+        Language(name: "Czech", openings: ["Dne"], verbs: ["napsal"]),
+        Language(name: "Russian, Ukrainian", openings: [], verbs: ["написал", "пишет", "написав"]),
+        Language(name: "Turkish", openings: [], verbs: ["yazdı"]),
+        Language(name: "Chinese", openings: ["在", "於"], verbs: ["写道", "寫道"]),
+        Language(name: "Japanese", openings: [], verbs: ["のメッセージ", "書きました"]),
+        Language(name: "Korean", openings: [], verbs: ["작성"]),
+    ]
+
+    /// Whether the line by itself is an attribution; `aboveQuote`: it is directly above quoted lines.
+    static func matches(_ line: ReplyLine, aboveQuote: Bool = false) -> Bool {
+        guard line.text.utf8.count <= maximumLength * 2, line.endsWithColon || isDashed(line.text) || aboveQuote
         else { return false }
-        return matches(text: head + " " + tail, aboveQuote: false)
+        return matches(text: line.trimmed, aboveQuote: aboveQuote)
+    }
+
+    /// Whether two or three lines are one attribution wrapped (Gmail and Outlook wrap long ones, often
+    /// inside the `<email>` or its `<mailto:…>`). Only the last line may end with a colon: a line before
+    /// it that ends with one is a sentence of its own.
+    static func matches(wrapped lines: ArraySlice<ReplyLine>, aboveQuote: Bool = false) -> Bool {
+        guard lines.count >= 2, let last = lines.last, last.endsWithColon || isDashed(last.text) || aboveQuote,
+              lines.reduce(0, { $0 + $1.text.utf8.count }) <= maximumLength * 2
+        else { return false }
+        guard let first = lines.first, startsLikeOne(first) || first.text.contains("@") else { return false }
+        var joined = ""
+        for line in lines {
+            let text = line.trimmed
+            guard !text.isEmpty, !line.isQuoted else { return false }
+            if line.text.endIndex != last.text.endIndex, line.endsWithColon { return false }
+            // A wrap inside an address ("<\nbob@example.com>") or a link joins without a space.
+            if !joined.isEmpty, !(joined.hasSuffix("<") || joined.hasSuffix("<mailto:") || text.hasPrefix(">")) {
+                joined += " "
+            }
+            joined += text
+        }
+        return joined.utf8.count <= maximumLength && matches(text: joined[...], aboveQuote: aboveQuote)
+    }
+
+    /// Whether the line opens the way an attribution does: with a date, or a language's opening word.
+    /// Such a line is an attribution's first line, never the end of a wrapped one.
+    static func startsLikeOne(_ line: ReplyLine) -> Bool {
+        let text = line.trimmed.drop { $0 == "-" || $0 == ">" || $0 == "*" || $0.isWhitespace }
+        guard let first = text.first else { return false }
+        if first.isNumber { return true }
+        return languages.contains { language in
+            language.openings.contains { opening in
+                text.hasPrefix(opening) && (opening.unicodeScalars.first!.properties.isIdeographic
+                    || text.dropFirst(opening.count).first == " ")
+            }
+        }
     }
 
     /// Longer lines are text, not attributions (and are not worth lower-casing).
     private static let maximumLength = 400
 
-    /// How a language opens an attribution, and the verbs for "wrote" it ends with.
-    private struct Form {
-        /// The first word; nil when the line starts with the date itself.
-        let opening: String?
-        let verbs: [String]
+    /// `---- On … wrote ----`: dashes at both ends.
+    private static func isDashed(_ text: Substring) -> Bool {
+        let trimmed = ReplyLine(text: text).trimmed
+        return trimmed.hasPrefix("--") && trimmed.hasSuffix("--") && trimmed.contains { $0 != "-" }
     }
 
-    private static let forms = [
-        Form(opening: "On", verbs: ["wrote", "writes"]),
-        Form(opening: "Am", verbs: ["schrieb"]),
-        Form(opening: "Le", verbs: ["a écrit"]),
-        Form(opening: "El", verbs: ["escribió", "escribio"]),
-        Form(opening: "Op", verbs: ["schreef", "geschreven"]),
-        Form(opening: "Em", verbs: ["escreveu"]),
-        Form(opening: "Il", verbs: ["ha scritto"]),
-        Form(opening: nil, verbs: ["написал"]),
-    ]
-
-    private static func matches(text: some StringProtocol, aboveQuote: Bool) -> Bool {
-        // Yahoo writes "--- On Wed, 4/4/12, Bob <bob@example.com> wrote:".
-        let line = text.drop { $0 == "-" || $0.isWhitespace }
-        guard line.utf8.count <= maximumLength, line.hasSuffix(":"), line.contains(where: \.isNumber) else {
-            return false
+    private static func matches(text: Substring, aboveQuote: Bool) -> Bool {
+        // Yahoo writes "--- On Wed, 4/4/12, Bob <bob@example.com> wrote:", Zoho sets it in dashes.
+        var line = text.drop { $0 == "-" || $0 == "*" || $0.isWhitespace }
+        let dashed = line.last == "-"
+        while let last = line.last, last == "-" || last == "*" || last.isWhitespace {
+            line.removeLast()
         }
-        if aboveQuote, line.contains("@") {
+        guard !line.isEmpty, line.utf8.count <= maximumLength else { return false }
+        let colon = line.last == ":" || line.last == "："
+        let hasDate = line.contains(where: \.isNumber)
+        let hasAddress = line.contains("@")
+        let startsWithDate = line.first?.isNumber ?? false
+        if aboveQuote, hasAddress, (startsWithDate && (colon || line.last == ">")) || (colon && hasDate) {
             return true
         }
-        let openedForms = forms.filter { form in
-            form.opening.map { line.hasPrefix($0 + " ") } ?? (line.first?.isNumber ?? false)
-        }
-        guard !openedForms.isEmpty else { return false }
+        guard colon || dashed else { return false }
         let lowercased = line.lowercased()
-        return openedForms.contains { form in form.verbs.contains { lowercased.contains($0) } }
+        for language in languages {
+            for verb in language.verbs {
+                guard let verbRange = lowercased.firstRange(of: verb) else { continue }
+                let opens = language.openings.isEmpty || language.openings.contains { line.hasPrefix($0 + " ") }
+                    || language.openings.contains { $0.unicodeScalars.first!.properties.isIdeographic && line.hasPrefix($0) }
+                if hasDate, opens || startsWithDate || hasAddress || dashed {
+                    return true
+                }
+                if hasAddress || (aboveQuote && hasDate), endsWithVerb(lowercased[verbRange.upperBound...]) {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// What follows the verb is only the colon, perhaps after a gender ending: "написал(а):".
+    private static func endsWithVerb(_ rest: Substring) -> Bool {
+        let tail = rest.filter { !$0.isWhitespace }
+        return [":", "：", "(а):", "(a):", "(a)："].contains(tail)
     }
 }

@@ -4,19 +4,21 @@ enum HistoryKind {
     case forward
 }
 
-/// A field line of the header block clients write above history: "From: …", "Gesendet: …", "Objet : …".
+/// A field line of the header block clients write above history: "From: …", "Gesendet: …", "Objet : …",
+/// also with Outlook's bold kept as "*From:*" or "**From:**".
 struct HistoryHeaderField {
     enum Name {
-        case from, sent, to, cc, subject
+        case from, sent, to, cc, subject, replyTo
     }
 
     let name: Name
     let value: Substring
 
     init?(_ line: ReplyLine) {
-        // Some plain-text renderings keep Outlook's bold as "*From:* …".
+        guard line.text.utf8.count <= 2000 else { return nil }
         let text = line.text.drop { $0.isWhitespace || $0 == "*" }
-        guard let colon = text.prefix(Self.longestName + 2).firstIndex(of: ":") else { return nil }
+        guard let colon = text.prefix(Self.longestName + 3).firstIndex(where: { $0 == ":" || $0 == "：" })
+        else { return nil }
         var key = text[..<colon]
         while let last = key.last, last.isWhitespace || last == "*" {
             key.removeLast()
@@ -26,19 +28,70 @@ struct HistoryHeaderField {
         value = text[text.index(after: colon)...].drop { $0.isWhitespace || $0 == "*" }
     }
 
-    private static let longestName = 12
+    /// The field names Outlook (and Yahoo, AOL, Thunderbird) write, by language, lower-cased.
+    struct Language {
+        let name: String
+        let from: [String]
+        let sent: [String]
+        let to: [String]
+        let cc: [String]
+        let subject: [String]
+        var replyTo: [String] = []
+    }
 
-    private static let names: [String: Name] = [
-        // English, German, French / Spanish / Portuguese, Dutch, Italian, Russian
-        "from": .from, "von": .from, "de": .from, "van": .from, "da": .from, "от": .from,
-        "sent": .sent, "date": .sent, "gesendet": .sent, "datum": .sent, "envoyé": .sent, "enviado": .sent,
-        "enviada": .sent, "enviado el": .sent, "fecha": .sent, "data": .sent, "verzonden": .sent, "inviato": .sent,
-        "отправлено": .sent, "дата": .sent,
-        "to": .to, "an": .to, "à": .to, "para": .to, "aan": .to, "a": .to, "кому": .to,
-        "cc": .cc, "kopie": .cc, "копия": .cc,
-        "subject": .subject, "betreff": .subject, "objet": .subject, "asunto": .subject, "assunto": .subject,
-        "onderwerp": .subject, "oggetto": .subject, "тема": .subject,
+    static let languages = [
+        Language(name: "English", from: ["from"], sent: ["sent", "date"], to: ["to"], cc: ["cc", "bcc"],
+                 subject: ["subject"], replyTo: ["reply-to", "reply to"]),
+        Language(name: "German", from: ["von"], sent: ["gesendet", "datum"], to: ["an"], cc: ["kopie"],
+                 subject: ["betreff"], replyTo: ["antwort an"]),
+        Language(name: "French", from: ["de"], sent: ["envoyé", "date"], to: ["à", "a"], cc: ["cc"],
+                 subject: ["objet"], replyTo: ["répondre à"]),
+        Language(name: "Spanish", from: ["de"], sent: ["enviado", "enviado el", "fecha"], to: ["para"], cc: ["cc"],
+                 subject: ["asunto"], replyTo: ["responder a"]),
+        Language(name: "Portuguese", from: ["de"], sent: ["enviado", "enviada", "data"], to: ["para"], cc: ["cc"],
+                 subject: ["assunto"]),
+        Language(name: "Italian", from: ["da"], sent: ["inviato", "data"], to: ["a"], cc: ["cc"],
+                 subject: ["oggetto"], replyTo: ["rispondi a"]),
+        Language(name: "Dutch", from: ["van"], sent: ["verzonden", "datum"], to: ["aan"], cc: ["cc"],
+                 subject: ["onderwerp"], replyTo: ["beantwoorden"]),
+        Language(name: "Russian", from: ["от"], sent: ["отправлено", "дата"], to: ["кому"], cc: ["копия"],
+                 subject: ["тема"]),
+        Language(name: "Swedish", from: ["från"], sent: ["skickat", "datum"], to: ["till"], cc: ["kopia"],
+                 subject: ["ämne"]),
+        Language(name: "Danish, Norwegian", from: ["fra"], sent: ["sendt", "dato"], to: ["til"], cc: ["kopi"],
+                 subject: ["emne"]),
+        Language(name: "Finnish", from: ["lähettäjä"], sent: ["lähetetty", "päivämäärä"], to: ["vastaanottaja"],
+                 cc: ["kopio"], subject: ["aihe"]),
+        Language(name: "Polish", from: ["od"], sent: ["wysłano", "data"], to: ["do"], cc: ["dw", "kopia"],
+                 subject: ["temat"]),
+        Language(name: "Czech", from: ["od"], sent: ["odesláno", "datum"], to: ["komu"], cc: ["kopie"],
+                 subject: ["předmět"]),
+        Language(name: "Turkish", from: ["kimden"], sent: ["gönderildi", "tarih"], to: ["kime"], cc: ["bilgi"],
+                 subject: ["konu"]),
+        Language(name: "Japanese", from: ["差出人"], sent: ["送信日時", "日付"], to: ["宛先"], cc: ["cc"],
+                 subject: ["件名"]),
+        Language(name: "Chinese (simplified)", from: ["发件人"], sent: ["发送时间", "日期"], to: ["收件人"],
+                 cc: ["抄送"], subject: ["主题"]),
+        Language(name: "Chinese (traditional)", from: ["寄件者"], sent: ["寄件日期", "日期"], to: ["收件者"],
+                 cc: ["副本"], subject: ["主旨"]),
+        Language(name: "Korean", from: ["보낸 사람"], sent: ["보낸 날짜"], to: ["받는 사람"], cc: ["참조"],
+                 subject: ["제목"]),
     ]
+
+    private static let names: [String: Name] = {
+        var names: [String: Name] = [:]
+        for language in languages {
+            for (fieldNames, name) in [(language.from, Name.from), (language.sent, .sent), (language.to, .to),
+                                       (language.cc, .cc), (language.subject, .subject), (language.replyTo, .replyTo)] {
+                for fieldName in fieldNames where names[fieldName] == nil {
+                    names[fieldName] = name
+                }
+            }
+        }
+        return names
+    }()
+
+    private static let longestName = names.keys.map(\.count).max() ?? 0
 }
 
 /// A run of header field lines, as Outlook, Yahoo, AOL and Thunderbird write above history.
@@ -49,19 +102,28 @@ struct HistoryHeaderBlock {
     let subject: Substring?
     private let names: Set<HistoryHeaderField.Name>
 
-    /// The block that starts at `start`, or nil if that line is no header field.
+    /// The block that starts at `start`, or nil if that line is no header field. Inside the block a field's
+    /// value may go on on an indented line or on one unindented line before the next field (Outlook wraps
+    /// "From: Name" and "<address>"), and one blank line may stand between fields (as converted HTML has).
     init?(_ lines: [ReplyLine], startingAt start: Int) {
         guard start < lines.count, let first = HistoryHeaderField(lines[start]) else { return nil }
         var names: Set = [first.name]
         var subject = first.name == .subject ? first.value : nil
         var end = start + 1
+        var wrappedValue = false
         while end < lines.count {
             if let field = HistoryHeaderField(lines[end]) {
                 names.insert(field.name)
                 if field.name == .subject, subject == nil {
                     subject = field.value
                 }
-            } else if !lines[end].isContinuation {
+                wrappedValue = false
+            } else if lines[end].isContinuation {
+                wrappedValue = false
+            } else if end + 1 < lines.count, HistoryHeaderField(lines[end + 1]) != nil,
+                      lines[end].isBlank || !wrappedValue {
+                wrappedValue = !lines[end].isBlank
+            } else {
                 break
             }
             end += 1
@@ -78,17 +140,20 @@ struct HistoryHeaderBlock {
         names.contains(.from) && [.sent, .to, .subject].filter(names.contains).count >= 2
     }
 
-    /// A reply unless the subject is a forward's ("FW:", "Fwd:", "WG:", "TR:", "RV:", "Doorst:", "ENC:"),
-    /// or the block follows an "Original Message" line and starts with the subject, as Thunderbird
-    /// writes inline forwards.
+    /// A reply unless the subject is a forward's ("FW:", "Fwd:", "WG:", "TR:", "RV:", "Doorst:", "ENC:",
+    /// "VS:", "VB:", "PD:", "转发:"), or the block follows an "Original Message" line and starts with the
+    /// subject, as Thunderbird writes inline forwards.
     func kind(afterOriginalMessageLine: Bool) -> HistoryKind {
         if afterOriginalMessageLine, firstField == .subject {
             return .forward
         }
-        guard let subject, let colon = subject.prefix(8).firstIndex(of: ":") else { return .reply }
+        guard let subject, let colon = subject.prefix(8).firstIndex(where: { $0 == ":" || $0 == "：" })
+        else { return .reply }
         let prefix = subject[..<colon].filter { !$0.isWhitespace }.lowercased()
         return Self.forwardPrefixes.contains(prefix) ? .forward : .reply
     }
 
-    private static let forwardPrefixes: Set = ["fw", "fwd", "wg", "tr", "rv", "doorst", "enc"]
+    private static let forwardPrefixes: Set = [
+        "fw", "fwd", "wg", "tr", "rv", "doorst", "enc", "vs", "vb", "vl", "pd", "i", "转发", "轉寄", "пересл",
+    ]
 }

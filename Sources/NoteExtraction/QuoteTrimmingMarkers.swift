@@ -1,8 +1,9 @@
 /// Where reply history or forwarded content begins in a message body, and where the first signature
 /// delimiter before it is: found in one pass from the top, each line looked at a bounded number of times.
 struct HistoryMarkers {
-    /// The first line of reply history or of forwarded content, whichever comes first.
-    private(set) var history: (line: Int, kind: HistoryKind)?
+    /// The first line of reply history or of forwarded content, whichever comes first, and the rule that
+    /// recognised it.
+    private(set) var history: (line: Int, kind: HistoryKind, rule: TrimRule)?
     /// The first signature delimiter above `history`.
     private(set) var signature: Int?
 
@@ -20,7 +21,7 @@ struct HistoryMarkers {
                 index += 1
             } else if let block = HistoryHeaderBlock(lines, startingAt: index) {
                 if block.isComplete {
-                    history = (index, block.kind(afterOriginalMessageLine: false))
+                    history = (index, block.kind(afterOriginalMessageLine: false), .headerBlock)
                 }
                 index = block.end
             } else if let end = Self.attributionEnd(lines, startingAt: index) {
@@ -29,7 +30,7 @@ struct HistoryMarkers {
                 if let next = lines[end...].firstIndex(where: { !$0.isBlank }), lines[next].isQuoted {
                     index = end
                 } else {
-                    history = (index, .reply)
+                    history = (index, .reply, .attribution)
                 }
             } else {
                 index += 1
@@ -39,29 +40,33 @@ struct HistoryMarkers {
 
     private static func history(
         after separator: HistorySeparator, at index: Int, in lines: [ReplyLine]
-    ) -> (line: Int, kind: HistoryKind)? {
+    ) -> (line: Int, kind: HistoryKind, rule: TrimRule)? {
         let blockStart = lines[(index + 1)...].prefix(3).firstIndex { !$0.isBlank } ?? lines.count
         let block = HistoryHeaderBlock(lines, startingAt: blockStart)
         switch separator {
         case .forwardedMessage:
-            return (index, .forward)
+            return (index, .forward, .originalMessage)
         case .originalMessage:
-            return (index, block?.kind(afterOriginalMessageLine: true) ?? .reply)
+            return (index, block?.kind(afterOriginalMessageLine: true) ?? .reply, .originalMessage)
         case .rule:
             guard let block, block.isComplete else { return nil }
-            return (index, block.kind(afterOriginalMessageLine: false))
+            return (index, block.kind(afterOriginalMessageLine: false), .headerBlock)
         }
     }
 
-    /// The line after an attribution starting at `start`, on one line or wrapped over two.
-    private static func attributionEnd(_ lines: [ReplyLine], startingAt start: Int) -> Int? {
+    /// The line after an attribution starting at `start`, on one line or wrapped over two or three.
+    static func attributionEnd(_ lines: [ReplyLine], startingAt start: Int) -> Int? {
         if Attribution.matches(lines[start]) {
             return start + 1
         }
-        let next = start + 1
-        guard next < lines.count, !Attribution.matches(lines[next]),
-              Attribution.matches(wrapped: lines[start], lines[next])
-        else { return nil }
-        return next + 1
+        guard !lines[start].endsWithColon else { return nil }
+        for count in 2...3 where start + count <= lines.count {
+            let wrapped = lines[start..<(start + count)]
+            let last = lines[start + count - 1]
+            if Attribution.matches(last), Attribution.startsLikeOne(last) { return nil }
+            if Attribution.matches(wrapped: wrapped) { return start + count }
+            if wrapped.last!.endsWithColon || wrapped.last!.isBlank { return nil }
+        }
+        return nil
     }
 }

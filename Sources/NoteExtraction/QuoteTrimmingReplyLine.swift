@@ -13,17 +13,31 @@ struct ReplyLine {
         return start[..<end]
     }
 
-    /// Whether the last character that is not a space is a colon; cheap, to rule lines out early.
+    /// Whether the last character that is not a space is a colon (or the full-width colon of Chinese and
+    /// Japanese); cheap, to rule lines out early.
     var endsWithColon: Bool {
-        text.utf8.last { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }
-            == UInt8(ascii: ":")
+        let bytes = text.utf8
+        guard let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") })
+        else { return false }
+        if bytes[last] == UInt8(ascii: ":") { return true }
+        // U+FF1A FULLWIDTH COLON is EF BC 9A in UTF-8.
+        return bytes[last] == 0x9A && bytes.distance(from: bytes.startIndex, to: last) >= 2
+            && bytes[bytes.index(last, offsetBy: -1)] == 0xBC && bytes[bytes.index(last, offsetBy: -2)] == 0xEF
     }
 
     /// Empty or whitespace only.
     var isBlank: Bool { text.allSatisfy(\.isWhitespace) }
 
-    /// A line of quoted history: starts with ">" (after indentation).
-    var isQuoted: Bool { text.drop { $0 == " " || $0 == "\t" }.first == ">" }
+    /// A line of quoted history: starts with ">" (after indentation), or with "|" as some clients quote;
+    /// a line that also ends with "|" is a table row, not a quote.
+    var isQuoted: Bool {
+        let start = text.drop { $0 == " " || $0 == "\t" }
+        switch start.first {
+        case ">": return true
+        case "|": return start.count == 1 || trimmed.last != "|"
+        default: return false
+        }
+    }
 
     /// Indented, not blank: continues the header field above it.
     var isContinuation: Bool { (text.first == " " || text.first == "\t") && !isBlank }
@@ -31,18 +45,20 @@ struct ReplyLine {
     /// The signature delimiter: "-- " by convention (RFC 3676), "--" as often written.
     var isSignatureDelimiter: Bool { text.hasPrefix("--") && trimmed == "--" }
 
-    /// A one-line signature added by a phone or webmail app: "Sent from my iPhone", "Get Outlook for iOS", …
-    var isMobileSignature: Bool {
-        guard text.utf8.count <= 100 else { return false }
+    /// A line drawn to set a signature apart: an em dash alone, or at least two of `_ * = ~ # + -` and
+    /// nothing else but spaces ("* * *", "=====", "___"). Only a delimiter near the end of the text.
+    var isSignatureRule: Bool {
+        guard text.utf8.count <= 120 else { return false }
         let line = trimmed
-        let lowercased = line.lowercased()
-        return Self.mobileSignatureOpenings.contains { lowercased.hasPrefix($0) }
+        if line == "—" || line == "–" { return true }
+        var marks = 0
+        for scalar in line.unicodeScalars {
+            switch scalar {
+            case "_", "*", "=", "~", "#", "+", "-": marks += 1
+            case " ", "\t": continue
+            default: return false
+            }
+        }
+        return marks >= 2
     }
-
-    private static let mobileSignatureOpenings = [
-        "sent from my ", "sent from mail for windows", "sent from yahoo mail", "sent from outlook",
-        "get outlook for ", "von meinem ", "gesendet von meinem ", "envoyé de mon ", "envoyé depuis mon ",
-        "enviado desde mi ", "enviado do meu ", "enviado de meu ", "verzonden vanaf mijn ",
-        "verstuurd vanaf mijn ", "inviato da ",
-    ]
 }

@@ -41,18 +41,24 @@ enum HistorySeparator {
     private static let originalMessageCaptions: Set = [
         "original message", "ursprüngliche nachricht", "originalnachricht", "message d'origine",
         "mensaje original", "oorspronkelijk bericht", "mensagem original", "messaggio originale",
-        "исходное сообщение",
+        "исходное сообщение", "oprindelig besked", "opprinnelig melding", "ursprungligt meddelande",
+        "originalmeddelande", "alkuperäinen viesti", "oryginalna wiadomość", "wiadomość oryginalna",
+        "původní zpráva", "orijinal ileti", "原始邮件", "原始郵件", "元のメッセージ", "원본 메시지", "reply message",
     ]
 
     private static let forwardedMessageCaptions: Set = [
         "forwarded message", "weitergeleitete nachricht", "message transféré", "mensaje reenviado",
         "doorgestuurd bericht", "mensagem encaminhada", "messaggio inoltrato", "пересылаемое сообщение",
+        "videresendt besked", "videresendt melding", "vidarebefordrat meddelande", "välitetty viesti",
+        "wiadomość przekazana dalej", "přeposlaná zpráva", "转发邮件", "轉寄郵件", "転送されたメッセージ",
+        "전달된 메시지",
     ]
 
     private static let forwardIntroductions: Set = [
         "begin forwarded message", "anfang der weitergeleiteten nachricht", "anfang der weitergeleiteten e-mail",
         "début du message réexpédié", "début du message transféré", "inicio del mensaje reenviado",
         "begin doorgestuurd bericht", "início da mensagem reencaminhada", "início da mensagem encaminhada",
-        "inizio messaggio inoltrato",
+        "inizio messaggio inoltrato", "начало переадресованного сообщения", "videresendt meddelelse",
+        "start på videresendt besked", "vidarebefordrat brev", "begynnelse av videresendt melding",
     ]
 }
