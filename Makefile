@@ -1,24 +1,46 @@
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libetpan-dev libxml2-dev libsqlite3-dev pkg-config libgnutls28-dev openssl dovecot-imapd python3
+# What the installed binary needs at run time (libetpan, GnuTLS, libxml2, SQLite, the CA store); no compiler
+# headers, never Dovecot.
+RUNTIME_PACKAGES := libetpan20 libgnutls30 libxml2 libsqlite3-0 ca-certificates
+# To compile it: the headers of the same libraries.
+BUILD_PACKAGES := $(RUNTIME_PACKAGES) libetpan-dev libxml2-dev libsqlite3-dev libgnutls28-dev pkg-config
+# To test it: a private Dovecot, OpenSSL for its certificates, systemd-analyze and libseccomp (and a C compiler)
+# to run the binary under the unit's own system-call filter, python3 for the fixture and benchmark scripts.
+TEST_PACKAGES := $(BUILD_PACKAGES) openssl dovecot-imapd python3 systemd libseccomp-dev gcc
+APT_PACKAGES := $(TEST_PACKAGES)
 
-.PHONY: deps build test demo bench bench-parse bench-post install
+.PHONY: deps deps-build deps-runtime build test demo bench bench-parse bench-post install
 
 # Installs the Debian packages the build and tests need, only when missing.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_PACKAGES)"
+
+deps-build:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BUILD_PACKAGES)"
+
+deps-runtime:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(RUNTIME_PACKAGES)"
+
+.PHONY: apt-install
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
 
 build: deps
 	$(SWIFT) build
 
 # Serial: several suites hold real servers (Dovecot, the sandbox) and assert timeouts and rate
 # windows, which parallel suites on a 2-core machine would distort.
+# Ends with a check that no Dovecot or notegate started by the tests is still running.
 test: deps
-	$(SWIFT) test --no-parallel
+	@status=0; $(SWIFT) test --no-parallel || status=$$?; \
+	scripts/check-no-test-servers.sh || status=1; \
+	exit $$status
 
 # Parse + extract throughput against Python's email package on the same files.
 bench-parse: deps
@@ -47,11 +69,16 @@ bench: deps
 	"$$($(SWIFT) build -c release --show-bin-path)/notegate-bench-e2e" ingest 4000
 
 PREFIX ?= /usr/local
-# A release build and the systemd unit in place; the config stays yours to write.
-install: deps
-	$(SWIFT) build -q -c release --product notegate
-	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/notegate" $(DESTDIR)$(PREFIX)/bin/notegate
+# A release build with the Swift runtime linked in (so the host needs no Swift toolchain at run time), the
+# systemd unit and a credentials folder in place; the config stays yours to write. Installs the runtime
+# libraries and, to compile, their headers; never Dovecot or anything the tests use.
+install: deps-build
+	$(SWIFT) build -q -c release --static-swift-stdlib --product notegate
+	install -D -m 755 "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/notegate" \
+		$(DESTDIR)$(PREFIX)/bin/notegate
 	install -D -m 644 config/notegate.service $(DESTDIR)/etc/systemd/system/notegate.service
 	install -D -m 644 config/notegate.example.yaml $(DESTDIR)/etc/notegate/notegate.example.yaml
-	@echo "Installed. Write /etc/notegate/notegate.yaml (from notegate.example.yaml) and /etc/notegate/notegate.env,"
-	@echo "then: notegate check --config /etc/notegate/notegate.yaml && systemctl daemon-reload && systemctl enable --now notegate"
+	install -d -m 700 $(DESTDIR)/etc/notegate/credentials
+	@echo "Installed. Write /etc/notegate/notegate.yaml (from notegate.example.yaml) and the secrets in"
+	@echo "/etc/notegate/credentials/ (imap-password, leadsquared-access-key, leadsquared-secret-key; mode 0600),"
+	@echo "then: systemctl daemon-reload && systemctl enable --now notegate (its ExecStartPre runs notegate check)"

@@ -144,7 +144,9 @@ let package = Package(
                     swiftSettings: strictSwift),
         // Runs the built `notegate` binary against real ledger files; depends on the executable so
         // `swift test` builds it first.
-        .testTarget(name: "NotegateCLITests", dependencies: ["notegate", "Ledger"], swiftSettings: strictSwift),
+        .testTarget(name: "NotegateCLITests",
+                    dependencies: ["notegate", "Ledger", "DovecotHarness", "LeadSquaredSandbox", "Secrets"],
+                    swiftSettings: strictSwift),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strictSwift),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "Secrets"], swiftSettings: strictSwift),

@@ -32,6 +32,8 @@ public final class GatewayRuntime: Sendable {
         guard let settings = configuration.leadSquared else {
             throw GatewaySetupError("the config has no `leadsquared:` section; `run` and `once` need one")
         }
+        // The note rules first: a throw once the client exists would deinit it without its shutdown, which traps.
+        let extractor = NoteExtractor(configuration: try Self.extractorConfiguration(configuration))
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
@@ -39,7 +41,6 @@ public final class GatewayRuntime: Sendable {
         client = try LeadSquaredClient(configuration: try LeadSquaredClient.Configuration(settings: settings,
                                                                                          notes: configuration.notes),
                                        logger: logger.child("notegate.leadsquared"))
-        let extractor = NoteExtractor(configuration: try Self.extractorConfiguration(configuration))
         intake = MessageIntake(extractor: extractor, ledger: ledger, logger: logger.child("notegate.intake"))
         doorbell = Doorbell()
         health = GatewayHealth()

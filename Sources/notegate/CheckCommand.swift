@@ -39,6 +39,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
         await checkSecrets(configuration, into: &report)
         checkLedger(configuration.ledger, into: &report)
+        checkRunSetup(configuration, into: &report)
         if !offline {
             await checkMailboxes(configuration, into: &report)
             await checkLeadSquared(configuration, into: &report)
@@ -85,6 +86,24 @@ struct CheckCommand: AsyncParsableCommand {
             report.add("ledger", .passed("\(path) will be created on the first run"))
         } else {
             report.add("ledger", .failed("cannot create \(path): its folder is missing or not writable"))
+        }
+    }
+
+    /// What `run` builds before it connects anywhere, through the code `run` uses: the note rules (ticket pattern,
+    /// sender lists) and the LeadSquared client's settings. So ExecStartPre refuses a config that `run` would refuse.
+    private func checkRunSetup(_ configuration: GatewayConfiguration, into report: inout CheckReport) {
+        do {
+            _ = try GatewayRuntime.extractorConfiguration(configuration)
+            report.add("note rules", .passed("ticket pattern and sender rules are valid"))
+        } catch {
+            report.add("note rules", .failed("\(error)"))
+        }
+        guard let settings = configuration.leadSquared else { return }
+        do {
+            try LeadSquaredClient.Configuration(settings: settings, notes: configuration.notes).validate()
+            report.add("leadsquared settings", .passed("\(settings.host) tenant \(settings.tenantID)"))
+        } catch {
+            report.add("leadsquared settings", .failed("\(error)"))
         }
     }
 
