@@ -83,7 +83,8 @@ struct EncodedWord {
         guard encoding == UInt8(ascii: "b") || encoding == UInt8(ascii: "q") else { return nil }
         index += 2
         guard let textEnd = search.closing(in: raw, from: index) else { return nil }
-        if encoding == UInt8(ascii: "b"), let space = search.space(in: raw, from: index), space < textEnd { return nil }
+        // An encoded word ends at whitespace (RFC 2047 section 5): one that does not close before it is text.
+        if let space = search.whitespace(in: raw, from: index), space < textEnd { return nil }
         let text = raw[index..<textEnd]
         let bytes = encoding == UInt8(ascii: "b") ? Base64.decode(text)
             : QuotedPrintable.decode(text, underscoreIsSpace: true)
@@ -91,7 +92,7 @@ struct EncodedWord {
     }
 }
 
-/// Finds the next `?=` and the next space in a header value, remembering the last answer: the
+/// Finds the next `?=` and the next whitespace in a header value, remembering the last answer: the
 /// positions asked about only move forward, so a value with many `=?` that never close is still
 /// read once, not once per `=?`.
 struct EncodedWordSearch {
@@ -112,11 +113,13 @@ struct EncodedWordSearch {
         return closingFound
     }
 
-    /// The index of the first space at or after `start`.
-    mutating func space(in raw: [UInt8], from start: Int) -> Int? {
+    /// The index of the first space, tab or line break at or after `start`.
+    mutating func whitespace(in raw: [UInt8], from start: Int) -> Int? {
         if spaceFrom <= start, spaceFound.map({ $0 >= start }) ?? true { return spaceFound }
         spaceFrom = start
-        spaceFound = raw[start...].firstIndex(of: UInt8(ascii: " "))
+        spaceFound = raw[start...].firstIndex {
+            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n")
+        }
         return spaceFound
     }
 }

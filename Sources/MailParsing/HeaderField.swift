@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One header field as it appeared in the message: its name and its unfolded, still-encoded value.
 public struct HeaderField: Sendable, Equatable {
     public var name: String
@@ -105,12 +111,9 @@ extension UInt8 {
 extension UnsafeRawBufferPointer {
     /// The index just past the next LF (or the end).
     func endOfLine(from start: Int) -> Int {
-        var index = start
-        while index < count {
-            if self[index] == UInt8(ascii: "\n") { return index + 1 }
-            index += 1
-        }
-        return count
+        guard start < count, let base = baseAddress else { return count }
+        guard let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), count - start) else { return count }
+        return UnsafeRawPointer(newline) - base + 1
     }
 
     /// The end of a line's content, without its CR/LF.

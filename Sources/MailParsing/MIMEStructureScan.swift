@@ -13,7 +13,13 @@ struct MIMEStructureScan {
         var hasDelimiter = false
     }
 
-    private var levels: [Level] = []
+    private var levels: [Level] = [] {
+        didSet { multipartLevels = levels.count(where: { $0.boundary != nil }) }
+    }
+    private var multipartLevels = 0
+    /// The bytes libetpan's multipart parsers will search for their delimiters: each open multipart
+    /// searches every line of its body.
+    private var delimiterSearchBytes = 0
     private var isInHeader = true
     /// The header being read belongs to a part of a `multipart/digest`, whose default type is message/rfc822.
     private var headerDefaultsToMessage = false
@@ -40,6 +46,10 @@ struct MIMEStructureScan {
     }
 
     private mutating func read(_ line: UnsafeRawBufferPointer, length: Int) throws(MessageParseError) {
+        delimiterSearchBytes += length * multipartLevels
+        guard delimiterSearchBytes <= budget.maximumDelimiterSearchBytes else {
+            throw .tooMuchDelimiterSearch(limit: budget.maximumDelimiterSearchBytes)
+        }
         if line.count >= 2, line[0] == UInt8(ascii: "-"), line[1] == UInt8(ascii: "-") {
             switch delimiter(line) {
             case .part(let level):
@@ -269,7 +279,8 @@ enum StructureDeclarations {
         var index = 0
         let end = raw.count
         while index < end, count <= limit {
-            let byte = raw[index].asciiLowercased
+            // `| 0x20` lower-cases letters (and maps a few other bytes onto them, which `matches` rejects).
+            let byte = raw[index] | 0x20
             if byte == UInt8(ascii: "b"), matches(raw, at: index, boundary) {
                 index += boundary.count
                 if index >= end || !isTokenContinuation(raw[index]) { count += 1 }

@@ -6,6 +6,10 @@ public struct MessageBudget: Sendable, Equatable {
     public var maximumDepth: Int
     /// How many MIME parts the whole message may have, embedded messages included. Default: 1,000.
     public var maximumParts: Int
+    /// How many bytes libetpan may search for multipart delimiters, summed over the levels: each
+    /// multipart searches all of its body, so this is about depth times size. Default: 200 MiB
+    /// (eight levels over a 25 MiB message).
+    public var maximumDelimiterSearchBytes: Int
     /// How many `boundary` parameters and `rfc822` subtypes the raw bytes may name. Each one can add a
     /// level of recursion to libetpan's parser, so this bounds the stack it can need. Default: 4,096.
     public var maximumStructureDeclarations: Int
@@ -19,11 +23,13 @@ public struct MessageBudget: Sendable, Equatable {
     /// text is marked truncated. Default: 1 MiB.
     public var maximumTextBytes: Int
 
-    public init(maximumDepth: Int = 32, maximumParts: Int = 1_000, maximumStructureDeclarations: Int = 4_096,
+    public init(maximumDepth: Int = 32, maximumParts: Int = 1_000, maximumDelimiterSearchBytes: Int = 200 << 20,
+                maximumStructureDeclarations: Int = 4_096,
                 maximumHeaderFields: Int = 10_000, maximumHeaderBlockBytes: Int = 1 << 20,
                 maximumHeaderValueBytes: Int = 16 << 10, maximumTextBytes: Int = 1 << 20) {
         self.maximumDepth = maximumDepth
         self.maximumParts = maximumParts
+        self.maximumDelimiterSearchBytes = maximumDelimiterSearchBytes
         self.maximumStructureDeclarations = maximumStructureDeclarations
         self.maximumHeaderFields = maximumHeaderFields
         self.maximumHeaderBlockBytes = maximumHeaderBlockBytes
@@ -38,6 +44,10 @@ extension MessageParseError {
     }
     static func tooManyParts(limit: Int) -> MessageParseError {
         .overBudget("part budget: the message has more than \(limit) MIME parts")
+    }
+    static func tooMuchDelimiterSearch(limit: Int) -> MessageParseError {
+        .overBudget("nesting budget: multipart delimiters would be searched through more than \(limit >> 20) MiB "
+            + "(multiparts nested deep around a large body)")
     }
     static func tooManyDeclarations(limit: Int) -> MessageParseError {
         .overBudget("structure budget: the message names more than \(limit) multipart boundaries and embedded messages")

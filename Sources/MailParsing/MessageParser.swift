@@ -46,27 +46,29 @@ public struct MessageParser: Sendable {
     }
 
     public func parse(_ bytes: [UInt8]) throws(MessageParseError) -> ParsedMessage {
-        guard !bytes.isEmpty else { throw .empty }
-        let declarations = bytes.withUnsafeBytes { whole in
-            StructureDeclarations.count(Self.skippingMboxSeparator(whole), stoppingAfter: budget.maximumStructureDeclarations)
-        }
+        let declarations = try bytes.withUnsafeBytes { whole in
+            Result { () throws(MessageParseError) in
+                let raw = Self.skippingMboxSeparator(whole)
+                guard !raw.isEmpty else { throw .empty }
+                guard HeaderFields.startsWithField(raw) else { throw .noHeader }
+                try MIMEStructureScan.check(raw, budget: budget)
+                return StructureDeclarations.count(raw, stoppingAfter: budget.maximumStructureDeclarations)
+            }
+        }.get()
         guard declarations <= budget.maximumStructureDeclarations else {
             throw .tooManyDeclarations(limit: budget.maximumStructureDeclarations)
         }
-        let deepestRecursion = 2 + 2 * declarations
-        let stack = ParsingThread.baseStackBytes + deepestRecursion * ParsingThread.stackBytesPerLevel
-        return try ParsingThread.run(stackBytes: stack) { [self] in
+        return try ParsingThread.run(levels: 2 + 2 * declarations) { [self] in
             Result { () throws(MessageParseError) in try parseOnThisThread(bytes) }
         }.get()
     }
 
-    private func parseOnThisThread(_ bytes: [UInt8]) throws(MessageParseError) -> ParsedMessage {
+    /// Parses on the calling thread, whose stack must hold libetpan's recursion: only for bytes
+    /// whose structure `parse` has checked.
+    func parseOnThisThread(_ bytes: [UInt8]) throws(MessageParseError) -> ParsedMessage {
         let result: Result<ParsedMessage, MessageParseError> = bytes.withUnsafeBytes { whole in
             let raw = Self.skippingMboxSeparator(whole)
-            guard !raw.isEmpty else { return .failure(.empty) }
-            guard HeaderFields.startsWithField(raw) else { return .failure(.noHeader) }
             return Result { () throws(MessageParseError) in
-                try MIMEStructureScan.check(raw, budget: budget)
                 guard let headers = HeaderFields.parse(raw, valueLimit: budget.maximumHeaderValueBytes) else {
                     throw .noHeader
                 }

@@ -4,19 +4,29 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs the parse of one message on a thread of its own whose stack is sized for the deepest
-/// recursion libetpan can reach on that message, so that no message can overflow a stack, whatever
-/// thread (or Swift concurrency pool thread, with its small stack) asked for the parse.
+/// Runs the parse of one message with a stack that holds the deepest recursion libetpan can reach
+/// on that message, so that no message can overflow a stack, whatever thread (or Swift concurrency
+/// pool thread, with its small stack) asked for the parse.
 enum ParsingThread {
-    /// Bytes of stack per nesting level: measured libetpan parse + free and our conversion use about
-    /// 1 KiB per level on x86-64; four times that is kept as margin.
-    static let stackBytesPerLevel = 4096
-    /// The stack of a parse, beyond the levels: for iconv, libxml2-free code paths and Swift's own frames.
+    /// Bytes of stack per level of the bound: libetpan's parse and free and our conversion were
+    /// measured at about 1.2 KiB per nesting level in a release build and 5 KiB in a debug build
+    /// (x86-64), and the bound counts two levels per `boundary` or `rfc822` it finds.
+    static let stackBytesPerLevel = 8192
+    /// The stack of a parse on its own thread, beyond the levels: iconv, libxml2 and Swift's own frames.
     static let baseStackBytes = 1 << 20
+    /// Up to this many levels (256 KiB at `stackBytesPerLevel`) the parse runs on the caller's thread:
+    /// every thread that runs Swift code has that much stack to spare (Swift's smallest thread stacks
+    /// are 512 KiB), and most messages name only a few boundaries. Deeper bounds get a thread of their own.
+    static let levelsOnCallersThread = 32
+
+    /// Runs `body` where at least `levels` levels of recursion fit, and returns its result.
+    static func run<Result: Sendable>(levels: Int, _ body: @escaping @Sendable () -> Result) -> Result {
+        guard levels > levelsOnCallersThread else { return body() }
+        return runOnNewThread(stackBytes: baseStackBytes + levels * stackBytesPerLevel, body)
+    }
 
     /// Runs `body` on a new thread with at least `stackBytes` of stack and returns its result.
-    /// When no thread can be started (out of memory or threads), runs it on the caller's thread.
-    static func run<Result: Sendable>(stackBytes: Int, _ body: @escaping @Sendable () -> Result) -> Result {
+    static func runOnNewThread<Result: Sendable>(stackBytes: Int, _ body: @escaping @Sendable () -> Result) -> Result {
         let task = Task(body)
         let context = Unmanaged.passRetained(task as AnyTask).toOpaque()
         var attributes = pthread_attr_t()

@@ -1,15 +1,25 @@
 // Parses and extracts every message file given on the command line, over and over for a few
 // seconds in one process, and prints messages/s and MB/s. Used by `make bench-parse`.
+// With `--hostile [BYTES [CASE]]`, measures the crafted messages instead (`make bench-hostile`).
 import Foundation
 import NoteExtraction
 
 let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "--hostile" {
+    let size = arguments.dropFirst().first.flatMap { Int($0) } ?? 25 << 20
+    if let name = arguments.dropFirst(2).first {
+        HostileBenchmark.run(bytes: size, name: name)
+    } else {
+        HostileBenchmark.runAll(bytes: size)
+    }
+    exit(0)
+}
 let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 5
 let messages: [[UInt8]] = arguments.compactMap { path in
     FileManager.default.contents(atPath: path).map { Array($0) }
 }
 guard !messages.isEmpty else {
-    FileHandle.standardError.write(Data("usage: notegate-bench-parse FILE...\n".utf8))
+    FileHandle.standardError.write(Data("usage: notegate-bench-parse FILE... | --hostile [BYTES [CASE]]\n".utf8))
     exit(2)
 }
 

@@ -65,3 +65,56 @@ private func message(subject: String, body: String, extraHeaders: String = "") -
         #expect(decision.action == .skip(.malformed, detail: "the message is empty (0 bytes)"))
     }
 }
+
+@Suite struct NoteSizeLimitTests {
+    static let limits = [1024, 4096, 64 * 1024, 1 << 20]
+
+    /// A message whose From, Subject, body and attachment line are each far larger than a note.
+    static func oversized(bodyBytes: Int) -> [UInt8] {
+        let name = String(repeating: "Name ", count: 2_000)
+        let subject = String(repeating: "Subject ", count: 2_000)
+        var text = "From: \"\(name)\" <dana@vendor.example>\r\nSubject: [#9] \(subject)\r\n"
+            + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+            + String(repeating: "body line\r\n", count: bodyBytes / 11) + "\r\n"
+        for index in 0..<600 {
+            text += "--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+                + "filename=\"a-rather-long-attachment-name-number-\(index).pdf\"\r\n\r\nJVBERi0=\r\n"
+        }
+        return Array((text + "--b--\r\n").utf8)
+    }
+
+    @Test(arguments: limits)
+    func aNoteNeverExceedsTheLimitWhateverIsLong(_ limit: Int) throws {
+        let extractor = NoteExtractor(configuration: .init(maximumNoteBytes: limit))
+        for bodyBytes in [10, 8 << 20] {
+            guard case .post(let ticket, let note) = extractor.decide(rawMessage: Self.oversized(bodyBytes: bodyBytes)).action else {
+                Issue.record("expected a post at \(limit) bytes")
+                continue
+            }
+            #expect(ticket == 9)
+            #expect(note.utf8.count <= limit, "\(note.utf8.count) bytes at a limit of \(limit)")
+            #expect(note.hasPrefix("From: Name Name"))
+            #expect(note.contains("\nSubject: [#9] Subject Subject"))
+            #expect(note.contains("\nAttachments: a-rather-long-attachment-name-number-0.pdf (8 bytes)"))
+            if bodyBytes > limit {
+                #expect(note.contains("\n\n[notegate: note truncated, "))
+            }
+            if limit <= 64 * 1024 {
+                let lines = note.split(separator: "\n")
+                #expect(lines.filter { $0.hasSuffix("…") }.count == 3, "From, Subject and Attachments lines are cut")
+            }
+        }
+    }
+
+    @Test func shortHeaderLinesAreNotCut() {
+        let decision = NoteExtractor(configuration: .init(maximumNoteBytes: 1024)).decide(rawMessage: message(
+            subject: "[#9] Short", body: "Hello."))
+        #expect(decision.action == .post(ticketID: 9, note: """
+            From: Dana <dana@vendor.example>
+            Date: Tue, 24 Nov 2026 09:15:00 +0100
+            Subject: [#9] Short
+
+            Hello.
+            """))
+    }
+}
