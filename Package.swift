@@ -112,7 +112,7 @@ let package = Package(
         ),
 
         // Benchmarks, built in release by `make bench-parse` and `make bench-post`.
-        .executableTarget(name: "notegate-bench-parse", dependencies: ["NoteExtraction"],
+        .executableTarget(name: "notegate-bench-parse", dependencies: ["NoteExtraction", "HostileMail"],
                           path: "Sources/ParseBenchmark", swiftSettings: strictSwift),
         .executableTarget(
             name: "notegate-bench",
@@ -137,10 +137,12 @@ let package = Package(
 
         // A private Dovecot per test; shared by every test target that needs a real IMAP server.
         .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
+        // Crafted messages that attack the parser's resources, for tests and `make bench-hostile`.
+        .target(name: "HostileMail", path: "Tests/HostileMail", swiftSettings: strictSwift),
 
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], swiftSettings: strictSwift),
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"], swiftSettings: strictSwift),
-        .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing"],
+        .testTarget(name: "NoteExtractionTests", dependencies: ["NoteExtraction", "MailParsing", "HostileMail"],
                     swiftSettings: strictSwift),
         // Runs the built `notegate` binary against real ledger files; depends on the executable so
         // `swift test` builds it first.
