@@ -75,7 +75,7 @@ extension GatewayRuntime {
             }
             let counts = try await ledger.counts()
             var actionsPending = 0
-            for queue in actionQueues.values { actionsPending += await queue.pendingCount }
+            for queue in actionQueues.values { actionsPending += try await queue.pendingCount }
             if await tally.caughtUp.isSuperset(of: keys),
                (counts[.pending] ?? 0) + (counts[.retrying] ?? 0) + (counts[.posting] ?? 0) == 0,
                actionsPending == 0 {

@@ -51,7 +51,8 @@ public final class GatewayRuntime: Sendable {
         let checkpoints = LedgerCheckpointStore(ledger: ledger)
         for mailbox in configuration.mailboxes {
             for folder in mailbox.folders {
-                let queue = MailboxActionQueue()
+                let key = MailboxKey(account: mailbox.name, folder: folder)
+                let queue = MailboxActionQueue(durable: LedgerSettledActions(ledger: ledger, mailbox: key))
                 let watcher = MailboxWatcher(mailbox: mailbox, folder: folder, checkpoints: checkpoints,
                                              logger: logger.child("notegate.imap"), actions: queue)
                 queues[watcher.key] = queue
@@ -76,10 +77,10 @@ public final class GatewayRuntime: Sendable {
             await tally.add(result)
             Self.record(result, in: metrics)
             await observer(.posted(result))
-            guard let outcome = result.kind.mailboxOutcome else { return }
-            for location in result.locations {
-                await queuesForReport[MailboxKey(account: location.account, folder: location.folder)]?
-                    .settle(uid: location.uid, uidValidity: location.uidValidity, outcome: outcome)
+            // The ledger recorded the mailbox action with the outcome: the folders' watchers apply it now.
+            guard result.kind.mailboxOutcome != nil else { return }
+            for key in Set(result.locations.map { MailboxKey(account: $0.account, folder: $0.folder) }) {
+                await queuesForReport[key]?.wake()
             }
         }
         self.observer = observer
@@ -134,6 +135,8 @@ public final class GatewayRuntime: Sendable {
             metrics?.recordReconnect(mailbox: key.account)
             await health.mailboxUnreachable(key.account, reason: reason)
         case .caughtUp:
+        case .deadLettered:
+            return .failed
             metrics?.recordWake(mailbox: key.account)
             await tally.caughtUp(key)
         }
@@ -142,7 +145,9 @@ public final class GatewayRuntime: Sendable {
 
     static func record(_ result: PostResult, in metrics: GatewayMetrics?) {
         guard let metrics else { return }
-        metrics.recordPost(outcome: APIOutcome(result.apiOutcome), latency: result.latency)
+        if let apiOutcome = result.apiOutcome {
+            metrics.recordPost(outcome: APIOutcome(apiOutcome), latency: result.latency)
+        }
         switch result.kind {
         case .posted: metrics.recordPosted()
         case .dead: metrics.recordDead()

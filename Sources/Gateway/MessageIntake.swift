@@ -4,15 +4,29 @@ import MailParsing
 import NoteExtraction
 
 /// The first half of the pipeline: parse, decide (with thread continuity from the ledger), and
-/// record the message in the ledger together with the mailbox checkpoint, in one transaction.
-/// Posting happens later, from the ledger, so parsing runs ahead of posting and a pending note
-/// survives restarts.
+/// record the message in the ledger together with the mailbox checkpoint and its mailbox action, in
+/// one transaction. Posting happens later, from the ledger, so parsing runs ahead of posting and a
+/// pending note survives restarts.
+///
+/// The poison-message guard: before parsing, the message's place (mailbox, UIDVALIDITY, UID) is
+/// recorded as in hand, until its outcome is recorded. A message that was in hand when the process
+/// died `crashLimit` times is not parsed again: it is recorded `dead` with reason
+/// `crashed-while-parsing`, and the gateway goes on with the next message instead of crash-looping.
 public struct MessageIntake: Sendable {
     /// Reasons the gateway adds to the extractor's `SkipReason`s.
     public enum GatewaySkip {
         public static let beforeStart = "before-start"
         public static let tooLarge = "too-large"
     }
+
+    /// Reasons the gateway records a message `dead` without posting it.
+    public enum GatewayDeadLetter {
+        /// The process died while handling the message, `crashLimit` times.
+        public static let crashedWhileParsing = "crashed-while-parsing"
+    }
+
+    /// How many deaths of the process with a message in hand make it a poison message.
+    public static let crashLimit = 2
 
     private let extractor: NoteExtractor
     private let ledger: any LedgerStore
@@ -25,9 +39,25 @@ public struct MessageIntake: Sendable {
     }
 
     public func ingest(_ message: IncomingMessage) async throws -> IntakeResult {
-        let (sighting, decision) = try await decide(message)
         let checkpoint = MailboxCheckpoint(account: message.location.account, folder: message.location.folder,
                                            uidValidity: message.location.uidValidity, lastUID: message.location.uid)
+        let interruptions = try await ledger.beginHandling(message.location)
+        if interruptions >= Self.crashLimit {
+            return try await deadLetter(message, interruptions: interruptions, checkpoint: checkpoint)
+        }
+        let decision: LedgerDecision
+        let sighting: MessageSighting
+        do {
+            (sighting, decision) = try await decide(message)
+            TestFaults.abortIfRequested(messageID: sighting.messageID)
+        } catch {
+            // An error, not a crash: the message is handed over again and must not count as poison.
+            try? await ledger.endHandling(message.location)
+            throw error
+        }
+        // Parsed and decided: only a crash in parsing counts, so the guard's window stays as short as
+        // parsing itself (a kill at a random moment almost never lands in it twice).
+        try await ledger.endHandling(message.location)
         let result = try await ledger.record(sighting, decision: decision, checkpoint: checkpoint)
         var metadata: Logger.Metadata = [
             "uid": "\(message.location.uid)", "message_id": "\(sighting.messageID ?? "-")",
@@ -48,6 +78,38 @@ public struct MessageIntake: Sendable {
             metadata["ledger_id"] = "\(id)"
             metadata["state"] = "\(state.name.rawValue)"
             logger.info("message already in the ledger; not posted again", metadata: metadata)
+            return .alreadySeen(id, state)
+        case (.new(let id), .deadLetter(let reason, _)):
+            return .deadLettered(id, reason: reason)
+        }
+    }
+
+    /// Records a poison message `dead` without parsing it, keyed by a hash of its first bytes (its
+    /// Message-ID would take parsing).
+    private func deadLetter(_ message: IncomingMessage, interruptions: Int,
+                            checkpoint: MailboxCheckpoint) async throws -> IntakeResult {
+        let location = message.location
+        let key = MessageKey(contentFrom: "", date: "", subject: "",
+                             body: String(decoding: message.raw.prefix(64 * 1024), as: UTF8.self))
+        let sighting = MessageSighting(key: key, messageID: nil, subject: nil, from: nil, location: location)
+        let reason = GatewayDeadLetter.crashedWhileParsing
+        let detail = "notegate stopped \(interruptions) times while handling this message (\(location.account) "
+            + "\(location.folder) UIDVALIDITY \(location.uidValidity) UID \(location.uid), \(message.size) bytes); "
+            + "it is not parsed again. Keep the message for a bug report; `notegate ledger forget` lets it be read again."
+        let result = try await ledger.record(sighting, decision: .deadLetter(reason: reason, detail: detail),
+                                             checkpoint: checkpoint)
+        let metadata: Logger.Metadata = [
+            "uid": "\(location.uid)", "uidvalidity": "\(location.uidValidity)", "reason": "\(reason)",
+            "interruptions": "\(interruptions)",
+        ]
+        switch result {
+        case .new(let id):
+            logger.error("message dead-lettered: the process died while handling it", metadata: metadata
+                .merging(["ledger_id": "\(id)"]) { $1 })
+            return .deadLettered(id, reason: reason)
+        case .alreadySeen(let id, let state):
+            logger.error("message not parsed again: the process died while handling it", metadata: metadata
+                .merging(["ledger_id": "\(id)", "state": "\(state.name.rawValue)"]) { $1 })
             return .alreadySeen(id, state)
         }
     }

@@ -5,7 +5,9 @@ import Logging
 
 /// Anything that posts a note and says what became of it: the LeadSquared client, in production.
 public protocol NotePosting: Sendable {
-    func post(_ note: NoteRequest) async -> PostOutcome
+    /// Posts `note`. `whenSlotGranted` runs once the call may go out under the rate limit, just before it
+    /// is sent; when it returns false nothing is sent.
+    func post(_ note: NoteRequest, whenSlotGranted: @escaping @Sendable () async -> Bool) async -> PostOutcome
 }
 
 extension LeadSquaredClient: NotePosting {}
@@ -23,8 +25,8 @@ public struct PostResult: Sendable, Equatable {
     /// Every place the message was seen, for its mailbox action.
     public var locations: [MessageLocation]
     public var detail: String?
-    /// What the API call itself came to.
-    public var apiOutcome: PostOutcome.Kind
+    /// What the API call itself came to; nil when no call was made (an entry with nothing to post).
+    public var apiOutcome: PostOutcome.Kind?
     /// How long the API call took.
     public var latency: Duration
 }
@@ -37,7 +39,10 @@ public struct PostResult: Sendable, Equatable {
 ///   attempts run out. Sent but unanswered: `uncertain`, then `on_uncertain` decides. 400: `dead`
 ///   with the server's message. 401/404: back to `pending`, and all posting pauses until the
 ///   configuration works again (probed every `configurationRetryInterval`).
-/// - On graceful shutdown it stops taking entries and lets the calls in flight finish and be recorded.
+/// - An entry becomes `posting` only once the rate governor has granted its call, just before the call
+///   goes out: a process killed while calls wait for the governor leaves nothing uncertain.
+/// - On graceful shutdown (`shouldStop`) no new call starts, not even one already waiting for the
+///   governor; the calls in flight finish and are recorded.
 public struct PostingLoop: Sendable {
     public struct Configuration: Sendable {
         /// Calls in flight at once. The rate governor keeps the call rate within the API limit.
@@ -71,59 +76,72 @@ public struct PostingLoop: Sendable {
         self.report = report
     }
 
-    /// Posts until `shouldStop` says so (checked between batches) or the task is cancelled.
+    /// Posts until `shouldStop` says so or the task is cancelled. `shouldStop` is also asked before
+    /// each call is sent: once it says so, no new call starts.
     public func run(shouldStop: @escaping @Sendable () -> Bool = { false }) async throws {
         while !shouldStop() && !Task.isCancelled {
             if await health.configurationFault != nil {
                 try await Task.sleep(for: configuration.configurationRetryInterval)
-                try await postBatch(limit: 1) // one probe; a success clears the fault
+                try await postBatch(limit: 1, shouldStop: shouldStop) // one probe; a success clears the fault
                 continue
             }
-            let posted = try await postBatch(limit: configuration.concurrency * 4)
+            let posted = try await postBatch(limit: configuration.concurrency * 4, shouldStop: shouldStop)
             if posted == 0 {
                 await doorbell.wait(upTo: configuration.idlePollInterval)
             }
         }
     }
 
-    /// Posts up to `limit` due entries, `concurrency` at a time. Returns how many were attempted.
+    /// Posts up to `limit` due entries, `concurrency` at a time; adds none once `shouldStop` says so.
+    /// Returns how many were taken.
     @discardableResult
-    func postBatch(limit: Int) async throws -> Int {
+    func postBatch(limit: Int, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> Int {
         let due = try await ledger.duePosts(now: Date(), limit: limit)
         guard !due.isEmpty else { return 0 }
         await withTaskGroup(of: Void.self) { group in
             var iterator = due.makeIterator()
             for _ in 0..<min(configuration.concurrency, due.count) {
-                if let entry = iterator.next() { group.addTask { await self.post(entry) } }
+                if let entry = iterator.next() { group.addTask { await self.post(entry, shouldStop: shouldStop) } }
             }
             while await group.next() != nil {
+                if shouldStop() || Task.isCancelled { continue }
                 if await health.configurationFault != nil { continue }
-                if let entry = iterator.next() { group.addTask { await self.post(entry) } }
+                if let entry = iterator.next() { group.addTask { await self.post(entry, shouldStop: shouldStop) } }
             }
         }
         return due.count
     }
 
-    /// One attempt for one entry. Its result is recorded even if the task is cancelled meanwhile:
-    /// a call that was made must never go unrecorded.
-    func post(_ entry: LedgerEntry) async {
+    /// One attempt for one entry. The entry becomes `posting` once the governor grants the call, unless
+    /// `shouldStop` says so by then (then nothing is sent and nothing changes). Its result is recorded
+    /// even if the task is cancelled meanwhile: a call that was made must never go unrecorded.
+    func post(_ entry: LedgerEntry, shouldStop: @escaping @Sendable () -> Bool = { false }) async {
         guard let ticketID = entry.ticketID, let note = entry.note else {
-            await recordDetached(entry, .dead, "the ledger entry has no ticket or note text", apiOutcome: .rejected,
+            // No call is made, so no API outcome is counted.
+            await recordDetached(entry, .dead, "the ledger entry has no ticket or note text", apiOutcome: nil,
                                  latency: .zero) {
                 try await $0.markDead(entry.id, reason: "the ledger entry has no ticket or note text")
             }
             return
         }
-        do {
-            _ = try await ledger.beginPosting(entry.id, noteHash: NoteHash(noteText: note))
-        } catch {
-            // Another poster has it in flight, or it changed state meanwhile: not ours to post.
-            logger.debug("entry not posted now", metadata: ["ledger_id": "\(entry.id)", "reason": "\(error)"])
-            return
-        }
+        let start = PostingStart()
+        let ledger = self.ledger
+        let logger = self.logger
         let clock = ContinuousClock()
-        let started = clock.now
-        let outcome = await poster.post(NoteRequest(ticketID: ticketID, text: note))
+        let outcome = await poster.post(NoteRequest(ticketID: ticketID, text: note)) {
+            guard !shouldStop() else { return false }
+            do {
+                _ = try await ledger.beginPosting(entry.id, noteHash: NoteHash(noteText: note))
+            } catch {
+                // Another poster has it in flight, or it changed state meanwhile: not ours to post.
+                logger.debug("entry not posted now", metadata: ["ledger_id": "\(entry.id)", "reason": "\(error)"])
+                return false
+            }
+            await start.began(at: clock.now)
+            return true
+        }
+        // Nothing was sent: the entry stays as it was (pending or retrying) for the next turn.
+        guard let started = await start.moment else { return }
         let latency = clock.now - started
         let attempt = entry.attempts + 1
         let record = { (kind: PostResult.Kind, detail: String?,
@@ -174,7 +192,7 @@ public struct PostingLoop: Sendable {
 
     /// Writes the outcome in a task of its own, which the caller's cancellation does not reach.
     private func recordDetached(_ entry: LedgerEntry, _ kind: PostResult.Kind, _ detail: String?,
-                                apiOutcome: PostOutcome.Kind, latency: Duration,
+                                apiOutcome: PostOutcome.Kind?, latency: Duration,
                                 _ write: @escaping @Sendable (any LedgerStore) async throws -> LedgerEntry) async {
         let ledger = self.ledger
         let result = await Task { try await write(ledger) }.result
@@ -197,10 +215,24 @@ public struct PostingLoop: Sendable {
     }
 }
 
+/// When a post's call was cleared to go out, if it was.
+private actor PostingStart {
+    private(set) var moment: ContinuousClock.Instant?
+
+    func began(at moment: ContinuousClock.Instant) {
+        self.moment = moment
+    }
+}
+
 extension NoteReceipt {
-    /// How the API's answer is kept in the ledger.
+    /// How the API's answer is kept in the ledger: a JSON object written by JSONSerialization, so the
+    /// server's text is escaped as JSON requires.
     var ledgerResponse: String {
-        "{\"Message\":\"\(message)\",\"RelatedTicketId\":\"\(ticketID)\",\"RelatedOrgId\":\"\(organizationID ?? "")\"}"
+        let object = ["Message": message, "RelatedTicketId": String(ticketID), "RelatedOrgId": organizationID ?? ""]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -22,6 +22,7 @@ public struct RunSummary: Sendable, Equatable {
         }
     }
 
+        case .deadLettered: dead += 1
     mutating func add(_ post: PostResult) {
         switch post.kind {
         case .posted: posted += 1

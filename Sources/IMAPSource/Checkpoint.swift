@@ -27,12 +27,29 @@ public struct Checkpoint: Sendable, Equatable, Codable {
     }
 }
 
-/// Keeps checkpoints between runs. The ledger implements it for the gateway. A checkpoint is saved
-/// when the watcher first selects a folder (fixing `startUID`) and after each message's outcome
-/// has been recorded and its action, if any, applied.
+/// Keeps checkpoints between runs. The ledger implements it for the gateway. The watcher saves a
+/// checkpoint when it first selects a folder (fixing `startUID`, or after a UIDVALIDITY change). After
+/// each message it saves one only if the pipeline does not already advance the checkpoint in the
+/// transaction that records the message's outcome (`advancesWithOutcome`), so a checkpoint has one
+/// writer per message.
 public protocol CheckpointStore: Sendable {
     func checkpoint(for mailbox: MailboxKey) async throws -> Checkpoint?
     func saveCheckpoint(_ checkpoint: Checkpoint, for mailbox: MailboxKey) async throws
+    /// True when recording a message's outcome also moves the checkpoint past it (the ledger): the
+    /// watcher then never saves a checkpoint for a handled message. False by default.
+    var advancesWithOutcome: Bool { get }
+}
+
+extension CheckpointStore {
+    public var advancesWithOutcome: Bool { false }
+}
+
+extension UInt32 {
+    /// The UID after this one, or nil after the highest possible UID (4294967295), where no further
+    /// message can arrive under the same UIDVALIDITY.
+    public var followingUID: UInt32? {
+        self == .max ? nil : self + 1
+    }
 }
 
 /// Checkpoints held in memory, lost when the process ends: for `notegate fetch` and tests.

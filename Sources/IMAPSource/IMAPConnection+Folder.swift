@@ -21,8 +21,9 @@ extension IMAPConnection {
 
     /// UIDs above `uid` in the selected folder, ascending (`UID SEARCH UID n:*`).
     func uids(above uid: UInt32) throws -> [UInt32] {
-        // `n:*` always matches the highest UID, even one below n.
-        try search(mailimap_search_key_new_uid(mailimap_set_new_interval(uid + 1, 0)), "UID SEARCH UID")
+        // `n:*` always matches the highest UID, even one below n. Nothing comes after the highest UID.
+        guard let first = uid.followingUID else { return [] }
+        return try search(mailimap_search_key_new_uid(mailimap_set_new_interval(first, 0)), "UID SEARCH UID")
             .filter { $0 > uid }
     }
 
@@ -36,7 +37,7 @@ extension IMAPConnection {
     /// The UID the next message will get: UIDNEXT as SELECT reported it, or for a server that left
     /// it out, the highest UID plus one.
     func nextUID(_ status: FolderStatus) throws -> UInt32 {
-        status.uidNext != 0 ? status.uidNext : (try uids(above: 0).last ?? 0) + 1
+        status.uidNext != 0 ? status.uidNext : (try uids(above: 0).last ?? 0).followingUID ?? .max
     }
 
     /// Runs UID SEARCH with `key` (freed here) in the selected folder; the UIDs found, ascending.

@@ -15,11 +15,14 @@ public enum WatcherEvent: Sendable, Equatable {
 
 /// Watches one folder of one mailbox and hands every new message to the pipeline, in UID order.
 ///
-/// `run` is callback-driven: for each message it awaits the handler's `MessageOutcome`, applies the
-/// configured action on the server (keep, seen, move, delete), then saves the checkpoint, so a
+/// `run` is callback-driven: for each message it awaits the handler's `MessageOutcome` and applies the
+/// configured action on the server (keep, seen, move, delete). The checkpoint moves past a message
+/// once its outcome is recorded: by the pipeline in the same transaction when the store says so
+/// (`CheckpointStore.advancesWithOutcome`, the ledger), otherwise by the watcher after the action, so a
 /// message whose outcome was not recorded is read again after a restart. A `.deferred` outcome
 /// applies no action now: the pipeline settles the message later through the `MailboxActionQueue`,
-/// and the watcher applies the action at the start of each pass and as soon as it is queued.
+/// and the watcher applies the action at the start of each pass, after each batch and as soon as it
+/// is queued. With a durable queue an action a crash interrupted is applied after the restart.
 ///
 /// On the first start on a folder (no checkpoint, or one for another UIDVALIDITY) the watcher fixes
 /// the boundary of `start_from` and saves it before handing over any message, so a crash in the
@@ -138,11 +141,10 @@ public struct MailboxWatcher: Sendable {
                 if let action = action(for: outcome) {
                     try await connection.apply(action, to: message.uid)
                 }
-                checkpoint.lastUID = message.uid
-                try await checkpoints.saveCheckpoint(checkpoint, for: key)
                 logger.debug("message handled", metadata: ["uid": "\(message.uid)", "outcome": "\(outcome)"])
             }
             try await applySettled(connection, uidValidity: status.uidValidity)
+        var applied: [SettledAction] = []
         }
     }
 
@@ -150,11 +152,19 @@ public struct MailboxWatcher: Sendable {
     /// that must be saved before any message is handed over. Without a stored checkpoint the
     /// boundary comes from `start_from`. A checkpoint taken under another UIDVALIDITY no longer
     /// means anything: the folder is read again from the start with no boundary, and the pipeline
+                    applied.append(SettledAction(uid: message.uid, uidValidity: status.uidValidity, outcome: outcome))
+                }
+                if !checkpoints.advancesWithOutcome {
+                    checkpoint.lastUID = message.uid
+                    try await checkpoints.saveCheckpoint(checkpoint, for: key)
     /// recognises messages it has seen by their Message-ID.
     private func selectFolder(_ connection: IMAPConnection) async throws -> (FolderStatus, Checkpoint, Bool) {
         let status = try await connection.select(key.folder)
         guard let stored = try await checkpoints.checkpoint(for: key) else {
             let startUID = try await firstStartUID(connection, status)
+            // A durable queue recorded these actions with their outcomes; applied, they are done.
+            try await actions?.applied(applied)
+            applied = []
             logger.info("no checkpoint for this folder yet; start_from sets the first UID that counts", metadata: [
                 "uidvalidity": "\(status.uidValidity)", "start_from": "\(mailbox.startFrom)",
                 "start_uid": "\(startUID)",
@@ -188,30 +198,37 @@ public struct MailboxWatcher: Sendable {
     /// The UIDs above the checkpoint, ascending.
     private func newUIDs(_ connection: IMAPConnection, _ status: FolderStatus,
                          _ checkpoint: Checkpoint) async throws -> [UInt32] {
-        // UIDNEXT at or below the next expected UID proves there is nothing new: skip the search.
-        if status.uidNext != 0 && status.uidNext <= checkpoint.lastUID + 1 {
+        // UIDNEXT at or below the next expected UID proves there is nothing new: skip the search. After
+        // the highest possible UID nothing can come under this UIDVALIDITY.
+        guard let expected = checkpoint.lastUID.followingUID else { return [] }
+        if status.uidNext != 0 && status.uidNext <= expected {
             return []
         }
         return try await connection.uids(above: checkpoint.lastUID)
     }
 
-    /// Applies the actions settled since the last call, oldest first. An entry stays queued until
-    /// its action succeeded, so one that failed with the connection is applied after the reconnect.
+    /// Applies the actions settled and not applied yet (including, with a durable queue, those a crash
+    /// interrupted), oldest first, until none is left. Each stays queued until its action succeeded, so
+    /// one that failed with the connection is applied after the reconnect.
     private func applySettled(_ connection: IMAPConnection, uidValidity: UInt32) async throws {
         guard let actions else { return }
-        while let settled = await actions.first {
-            if settled.uidValidity != uidValidity {
-                logger.notice("dropping the action for a message settled under another UIDVALIDITY", metadata: [
-                    "uid": "\(settled.uid)", "settled_uidvalidity": "\(settled.uidValidity)",
-                    "uidvalidity": "\(uidValidity)", "outcome": "\(settled.outcome)",
-                ])
-            } else if let action = action(for: settled.outcome) {
-                try await connection.applyUnlessGone(action, to: settled.uid)
-                logger.debug("settled message handled", metadata: [
-                    "uid": "\(settled.uid)", "outcome": "\(settled.outcome)",
-                ])
+        var rounds = 0
+        while case let due = try await actions.pending(), !due.isEmpty, rounds < 100 {
+            rounds += 1
+            for settled in due {
+                if settled.uidValidity != uidValidity {
+                    logger.notice("dropping the action for a message settled under another UIDVALIDITY", metadata: [
+                        "uid": "\(settled.uid)", "settled_uidvalidity": "\(settled.uidValidity)",
+                        "uidvalidity": "\(uidValidity)", "outcome": "\(settled.outcome)",
+                    ])
+                } else if let action = action(for: settled.outcome) {
+                    try await connection.applyUnlessGone(action, to: settled.uid)
+                    logger.debug("settled message handled", metadata: [
+                        "uid": "\(settled.uid)", "outcome": "\(settled.outcome)",
+                    ])
+                }
+                try await actions.applied([settled])
             }
-            await actions.removeFirst()
         }
     }
 

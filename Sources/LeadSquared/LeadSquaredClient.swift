@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// Posts internal notes on LeadSquared Service CRM tickets, one call per note, and says for each what became
 /// of it (``PostOutcome``). Calls go through a ``RateGovernor`` so a backlog drains at the account's ceiling,
@@ -28,6 +29,10 @@ public final class LeadSquaredClient: Sendable {
         var settings = HTTPClient.Configuration()
         settings.timeout = .init(connect: TimeAmount(configuration.connectTimeout))
         settings.redirectConfiguration = .disallow
+        // TLS 1.0 and 1.1 are deprecated (RFC 8996); NIOSSL would otherwise accept them.
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        settings.tlsConfiguration = tls
         // Enough connections for a whole window's calls at once, closed before any server's keep-alive
         // runs out, so no call goes out on a connection the server is closing (it would end uncertain).
         settings.connectionPool = .init(
@@ -42,6 +47,13 @@ public final class LeadSquaredClient: Sendable {
 
     /// Posts one note. Waits for the rate governor first; never throws: every failure is an outcome.
     public func post(_ note: NoteRequest) async -> PostOutcome {
+        await post(note, whenSlotGranted: { true })
+    }
+
+    /// Posts one note like ``post(_:)``; `whenSlotGranted` runs once the governor has granted the call's
+    /// slot, just before the request is sent (so a caller can record that the call is going out). When it
+    /// returns false nothing is sent, the slot is handed back and the outcome is `.transient`.
+    public func post(_ note: NoteRequest, whenSlotGranted: @escaping @Sendable () async -> Bool) async -> PostOutcome {
         var logger = self.logger
         logger[metadataKey: "ticket"] = "\(note.ticketID)"
         if let problem = note.problem(maxBytes: configuration.maxNoteBytes) {
@@ -52,7 +64,8 @@ public final class LeadSquaredClient: Sendable {
             action: "post the note on ticket \(note.ticketID)", ticketID: note.ticketID,
             method: .POST, url: configuration.url("internalnote", "upload")
         )
-        let exchange = await governedExchange(call, body: InternalNoteBody(note).json, logger: logger)
+        let exchange = await governedExchange(call, body: InternalNoteBody(note).json, logger: logger,
+                                              whenSlotGranted: whenSlotGranted)
         let outcome = PostOutcome(exchange, call: call, window: configuration.rateLimit.window)
             .redacted(by: configuration)
         logger.log(level: outcome.logLevel, "Note call finished", metadata: outcome.logMetadata)
@@ -79,11 +92,16 @@ public final class LeadSquaredClient: Sendable {
     }
 
     /// Makes one call when the governor allows it, and pauses the governor if the server says 429.
-    private func governedExchange(_ call: CallDescription, body: Data?, logger: Logger) async -> Exchange {
+    private func governedExchange(_ call: CallDescription, body: Data?, logger: Logger,
+                                  whenSlotGranted: @Sendable () async -> Bool = { true }) async -> Exchange {
         let permit: RateGovernor<ContinuousClock>.Permit
         do {
             permit = try await governor.acquire()
         } catch {
+            return .cancelled
+        }
+        guard await whenSlotGranted() else {
+            await governor.release(permit)
             return .cancelled
         }
         let exchange = await self.exchange(call, body: body, logger: logger)

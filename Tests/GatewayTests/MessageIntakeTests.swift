@@ -109,3 +109,52 @@ func mail(id: String?, subject: String, inReplyTo: String? = nil, body: String =
         guard case .alreadySeen(_, let state) = again, state == .pending else { Issue.record("expected alreadySeen, got \(again)"); return }
     }
 }
+
+/// The poison-message guard and the mailbox action recorded with each outcome.
+@Suite struct IntakeDurabilityTests {
+    @Test func messageInHandWhenTheProcessDiedTwiceIsDeadLetteredWithoutParsing() async throws {
+        let fixture = try IntakeFixture()
+        let poison = fixture.incoming(mail(id: "poison@x", subject: "[#143] Crash"), uid: 3)
+        // Two processes died with the message in hand: each began handling it and never recorded it.
+        #expect(try await fixture.ledger.beginHandling(poison.location) == 0)
+        #expect(try await fixture.ledger.beginHandling(poison.location) == 1)
+
+        let result = try await fixture.intake.ingest(poison)
+
+        guard case .deadLettered(let id, let reason) = result else {
+            Issue.record("expected deadLettered, got \(result)"); return
+        }
+        #expect(reason == "crashed-while-parsing")
+        let entry = try #require(try await fixture.ledger.entry(id))
+        #expect(entry.state == .dead(reason: "crashed-while-parsing"))
+        #expect(entry.lastError?.contains("stopped 2 times") == true)
+        #expect(entry.sightings.map(\.dueAction) == [.failed])
+        #expect(try await fixture.ledger.checkpoint(account: "support", folder: "INBOX")?.lastUID == 3)
+        #expect(try await fixture.ledger.duePosts(now: Date(), limit: 10).isEmpty)
+
+        let next = try await fixture.intake.ingest(fixture.incoming(mail(id: "next@x", subject: "[#144] Fine"), uid: 4))
+        guard case .queued = next else { Issue.record("expected the next message queued, got \(next)"); return }
+    }
+
+    @Test func oneInterruptionIsNotEnoughToDeadLetter() async throws {
+        let fixture = try IntakeFixture()
+        let message = fixture.incoming(mail(id: "once@x", subject: "[#143] Printer"), uid: 1)
+        _ = try await fixture.ledger.beginHandling(message.location)
+
+        let result = try await fixture.intake.ingest(message)
+
+        guard case .queued = result else { Issue.record("expected queued, got \(result)"); return }
+        #expect(try await fixture.ledger.beginHandling(message.location) == 0, "recording ended the handling")
+    }
+
+    @Test func skipRecordsItsMailboxActionWithTheOutcomeAndAQueuedMessageWaits() async throws {
+        let fixture = try IntakeFixture()
+        _ = try await fixture.intake.ingest(fixture.incoming(mail(id: "untagged@x", subject: "Hello"), uid: 1))
+        _ = try await fixture.intake.ingest(fixture.incoming(mail(id: "tagged@x", subject: "[#1] Hi"), uid: 2))
+
+        let due = try await fixture.ledger.dueActions(account: "support", folder: "INBOX")
+
+        #expect(due.map(\.location.uid) == [1])
+        #expect(due.map(\.action) == [.skipped])
+    }
+}
