@@ -15,6 +15,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/// The protocol versions notegate accepts, as a GnuTLS priority string appended to the system's defaults.
+#define NOTEGATE_TLS_VERSIONS "-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
 struct tls_stream {
     int fd;
     int cancel_pipe[2];
@@ -200,12 +203,23 @@ static void describe_verification_failure(struct tls_stream *stream, notegate_tl
     gnutls_free(text.data);
 }
 
+/// Whether a failed handshake failed over the protocol version: the server answered with a version below TLS 1.2,
+/// or said (alert protocol_version) that it supports none of the versions offered.
+static int is_version_refusal(struct tls_stream *stream, int r) {
+    return r == GNUTLS_E_UNSUPPORTED_VERSION_PACKET ||
+           (r == GNUTLS_E_FATAL_ALERT_RECEIVED && gnutls_alert_get(stream->session) == GNUTLS_A_PROTOCOL_VERSION);
+}
+
 static int handshake(struct tls_stream *stream, notegate_tls_status *status, char *error, size_t error_size) {
     for (;;) {
         int r = gnutls_handshake(stream->session);
         if (r == GNUTLS_E_SUCCESS) return 0;
         if (r == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
             describe_verification_failure(stream, status, error, error_size);
+            return -1;
+        }
+        if (is_version_refusal(stream, r)) {
+            set_error(status, error, error_size, NOTEGATE_TLS_PROTOCOL_TOO_OLD, gnutls_strerror(r));
             return -1;
         }
         if (gnutls_error_is_fatal(r)) {
@@ -223,7 +237,9 @@ static int handshake(struct tls_stream *stream, notegate_tls_status *status, cha
 
 static int start_session(struct tls_stream *stream, const notegate_tls_options *options) {
     if (gnutls_init(&stream->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK) < 0) return -1;
-    if (gnutls_set_default_priority(stream->session) < 0) return -1;
+    // The system's defaults (ciphers, curves) with TLS 1.0 and 1.1 removed: both are deprecated (RFC 8996).
+    const char *failed_at = NULL;
+    if (gnutls_set_default_priority_append(stream->session, NOTEGATE_TLS_VERSIONS, &failed_at, 0) < 0) return -1;
     if (gnutls_credentials_set(stream->session, GNUTLS_CRD_CERTIFICATE, stream->credentials) < 0) return -1;
     // SNI carries DNS names only; an IP address is still checked against the certificate below.
     if (!is_ip_literal(options->host)) {

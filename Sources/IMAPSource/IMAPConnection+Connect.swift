@@ -17,6 +17,11 @@ extension IMAPConnection {
             logger.warning("IMAP connection is not encrypted (allow_insecure is set)", metadata: [
                 "host": "\(config.host)",
             ])
+        } else if !config.tls.verify {
+            logger.warning("""
+                IMAP server certificate is not verified (tls.verify is false): anyone on the network path can pose \
+                as the server and read the password
+                """, metadata: ["host": "\(config.host)"])
         }
         let socket = try tcpConnect()
         let stream: UnsafeMutablePointer<mailstream>?
@@ -41,7 +46,21 @@ extension IMAPConnection {
     }
 
     private func startTLS(_ session: UnsafeMutablePointer<mailimap>) throws {
-        guard mailimap_starttls(session) == MAILIMAP_NO_ERROR else {
+        let result = mailimap_starttls(session)
+        // The server's next bytes after its OK must be the TLS handshake. Anything already read past the OK came
+        // in plaintext and would be taken as the server's answers over TLS: refuse it (CVE-2011-0411). Checked
+        // here, not left to libetpan, whose upstream releases do not check it.
+        let buffered = session.pointee.imap_stream.pointee.read_buffer_len
+        guard buffered == 0 else {
+            // Hang up without another word: nothing more is said in plaintext to whoever answered.
+            mailstream_close(session.pointee.imap_stream)
+            session.pointee.imap_stream = nil
+            throw IMAPError(.starttlsInjection, "\(config.host) sent \(buffered) more byte(s) in plaintext after "
+                + "its answer to STARTTLS, before TLS began; they may have been injected by someone on the network "
+                + "path, so notegate did not start TLS on this connection. If it happens again, check the network "
+                + "between notegate and the server, or use `transport: imaps` (port 993)")
+        }
+        guard result == MAILIMAP_NO_ERROR else {
             throw IMAPError(.starttlsUnavailable, "\(config.host) refused STARTTLS; use `transport: imaps` "
                 + "if the server offers port 993")
         }
@@ -95,6 +114,9 @@ extension IMAPConnection {
         case NOTEGATE_TLS_CA_FILE_UNUSABLE:
             return IMAPError(.tlsCAFileUnusable, "cannot use `tls.ca_file` \(config.tls.caFile ?? "") (\(reason)); "
                 + "it must be a readable PEM file of CA certificates")
+        case NOTEGATE_TLS_PROTOCOL_TOO_OLD:
+            return IMAPError(.tlsProtocolTooOld, "\(host) offers only a TLS protocol version that is too old "
+                + "(\(reason)); notegate requires TLS 1.2 or later. Enable TLS 1.2 or 1.3 on the server.")
         case NOTEGATE_TLS_TIMEOUT:
             return IMAPError(.timeout, "TLS handshake with \(host) timed out")
         default:

@@ -15,6 +15,10 @@ public struct IMAPError: Error, Sendable, CustomStringConvertible {
         public static let tlsHostnameMismatch = Code("tls-hostname-mismatch")
         public static let tlsCAFileUnusable = Code("tls-ca-file-unusable")
         public static let tlsHandshakeFailed = Code("tls-handshake-failed")
+        /// The server offers only TLS 1.0 or 1.1; notegate requires TLS 1.2 or later.
+        public static let tlsProtocolTooOld = Code("tls-protocol-too-old")
+        /// Bytes followed the server's STARTTLS answer before TLS began: plaintext someone may have injected.
+        public static let starttlsInjection = Code("starttls-injection")
         public static let starttlsUnavailable = Code("starttls-unavailable")
         public static let insecureRefused = Code("insecure-refused")
         public static let authenticationFailed = Code("authentication-failed")

@@ -73,7 +73,13 @@ extension PostOutcome {
     /// Classifies a call that got no answer, by whether the request had been completely written; a TLS
     /// handshake that failed is a configuration fault.
     init(failure: TransportFailure, call: CallDescription) {
-        if failure.isTLSRefusal {
+        if failure.isTLSVersionRefusal {
+            self = .configuration(
+                reason: "\(call.request) could not set up TLS: the host offers only a TLS protocol version that is "
+                    + "too old (\(failure.summary)); notegate requires TLS 1.2 or later. Check host, or enable TLS 1.2 "
+                    + "or 1.3 on the server."
+            )
+        } else if failure.isTLSRefusal {
             self = .configuration(
                 reason: "\(call.request) could not set up TLS (\(failure.summary)): the host's certificate is not "
                     + "trusted for its name, or the host does not speak TLS. Check host."

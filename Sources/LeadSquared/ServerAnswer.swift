@@ -33,11 +33,15 @@ struct ServerAnswer: Sendable {
         return text.count > 300 ? text.prefix(300) + "…" : text
     }
 
+    /// The longest pause a `Retry-After` header can impose: a server (or a proxy in front of it) asking for hours
+    /// would otherwise stop every post that long.
+    static let maxRetryAfter: Duration = .seconds(300)
+
     /// How long to hold off after a 429: the `Retry-After` header (whole seconds) if it asks for longer than
-    /// `minimum`, else `minimum` (the window, which a 429 says is full).
+    /// `minimum`, else `minimum` (the window, which a 429 says is full); never longer than ``maxRetryAfter``.
     func retryAfter(atLeast minimum: Duration) -> Duration {
         let asked = headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds($0) }
-        return max(asked ?? minimum, minimum)
+        return max(min(asked ?? minimum, Self.maxRetryAfter), minimum)
     }
 
     func decoded<T: Decodable>(_ type: T.Type) -> T? {
@@ -60,13 +64,22 @@ struct TransportFailure: Error {
     var error: any Error
     var requestSent: Bool
 
-    /// Whether TLS could not be set up: the host's certificate is not trusted for its name, or the host does
-    /// not speak TLS. Trying again will not help; the host setting (or the trust store) has to change.
+    /// Whether TLS could not be set up: the host's certificate is not trusted for its name, the host does
+    /// not speak TLS, or only a version older than 1.2. Trying again will not help; the host setting (or the trust
+    /// store, or the server) has to change.
     var isTLSRefusal: Bool {
         switch error {
         case NIOSSLError.handshakeFailed, is NIOSSLExtraError: true
         default: false
         }
+    }
+
+    /// Whether TLS failed because the host offers only TLS 1.0 or 1.1 (BoringSSL's `UNSUPPORTED_PROTOCOL` when the
+    /// server picks an old version, `TLSV1_ALERT_PROTOCOL_VERSION` when it refuses every version offered).
+    var isTLSVersionRefusal: Bool {
+        guard case NIOSSLError.handshakeFailed(let reason) = error else { return false }
+        let text = String(describing: reason)
+        return ["UNSUPPORTED_PROTOCOL", "PROTOCOL_VERSION"].contains { text.contains($0) }
     }
 
     /// What went wrong, in a few words.

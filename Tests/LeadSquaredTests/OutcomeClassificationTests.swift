@@ -67,6 +67,13 @@ struct OutcomeClassificationTests {
         #expect(outcome(429, headers: ["Retry-After": "1"]) == .rateLimited(retryAfter: .seconds(5)))
     }
 
+    @Test("A Retry-After over 300 s is capped at 300 s, so one answer cannot stop posting for hours")
+    func retryAfterIsCapped() {
+        #expect(outcome(429, headers: ["Retry-After": "300"]) == .rateLimited(retryAfter: .seconds(300)))
+        #expect(outcome(429, headers: ["Retry-After": "301"]) == .rateLimited(retryAfter: .seconds(300)))
+        #expect(outcome(429, headers: ["Retry-After": "86400"]) == .rateLimited(retryAfter: .seconds(300)))
+    }
+
     @Test("The body sent is exactly the four documented attributes, the ticket as a JSON number")
     func bodyIsExactlyDocumented() throws {
         let json = InternalNoteBody(note).json

@@ -20,6 +20,8 @@ typedef enum {
     /// The CA file given in the configuration could not be read or holds no certificate.
     NOTEGATE_TLS_CA_FILE_UNUSABLE,
     /// The TLS handshake failed for another reason (protocol error, connection closed).
+    /// The server offers only TLS versions older than 1.2, which notegate refuses.
+    NOTEGATE_TLS_PROTOCOL_TOO_OLD,
     NOTEGATE_TLS_HANDSHAKE_FAILED,
     /// Out of memory or a system call failed.
     NOTEGATE_TLS_SYSTEM,
@@ -43,7 +45,7 @@ int notegate_tcp_connect(const char *_Nonnull host, uint16_t port, int timeout_s
                          notegate_tls_status *_Nonnull status,
                          char *_Nonnull error, size_t error_size);
 
-/// Performs a verified TLS handshake on the connected socket `fd` and returns a libetpan stream
+/// Performs a verified TLS handshake (TLS 1.2 or 1.3, never older) on the connected socket `fd` and returns a libetpan stream
 /// driver that owns `fd` from then on. Returns NULL on failure, with `status` set and a readable
 /// reason in `error`; `fd` is left open for the caller to close.
 mailstream_low *_Nullable notegate_tls_open(int fd, const notegate_tls_options *_Nonnull options,
