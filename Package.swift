@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "LeadSquaredTests",
             dependencies: [
-                "LeadSquared", "LeadSquaredSandbox", "Secrets", logging,
+                "LeadSquared", "LeadSquaredSandbox", "Secrets", "DovecotHarness", logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
