@@ -123,6 +123,8 @@ public final class GatewayRuntime: Sendable {
             case .dead: return .failed
             case .pending, .posting, .retrying, .uncertain: return .deferred
             }
+        case .deadLettered:
+            return .failed
         }
     }
 
@@ -135,8 +137,6 @@ public final class GatewayRuntime: Sendable {
             metrics?.recordReconnect(mailbox: key.account)
             await health.mailboxUnreachable(key.account, reason: reason)
         case .caughtUp:
-        case .deadLettered:
-            return .failed
             metrics?.recordWake(mailbox: key.account)
             await tally.caughtUp(key)
         }

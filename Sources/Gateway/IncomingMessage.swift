@@ -31,7 +31,7 @@ public enum IntakeResult: Sendable, Equatable {
     /// Already in the ledger (another folder, a UIDVALIDITY reset, a re-sent copy, or the same
     /// message handed over again): never posted twice. `state` is where the first copy stands.
     case alreadySeen(LedgerEntryID, LedgerState)
-}
     /// Not parsed: handling it crashed the process before, too often to try again (the poison-message
     /// guard). Recorded `dead` with this reason; its mailbox action is the one for failed posts.
     case deadLettered(LedgerEntryID, reason: String)
+}

@@ -19,10 +19,10 @@ public struct RunSummary: Sendable, Equatable {
         case .queued: break
         case .skipped(_, let reason): skipped[reason, default: 0] += 1
         case .alreadySeen: alreadySeen += 1
+        case .deadLettered: dead += 1
         }
     }
 
-        case .deadLettered: dead += 1
     mutating func add(_ post: PostResult) {
         switch post.kind {
         case .posted: posted += 1

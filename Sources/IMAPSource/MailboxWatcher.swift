@@ -133,6 +133,7 @@ public struct MailboxWatcher: Sendable {
         }
         try await applySettled(connection, uidValidity: status.uidValidity)
         var checkpoint = start
+        var applied: [SettledAction] = []
         for batch in try await newUIDs(connection, status, checkpoint).chunked(batchSize) {
             for message in try await connection.messages(batch, in: key, under: checkpoint) {
                 // Never hand over a message the server answered for only in part: fetch it again next pass.
@@ -140,11 +141,18 @@ public struct MailboxWatcher: Sendable {
                 let outcome = try await handle(message)
                 if let action = action(for: outcome) {
                     try await connection.apply(action, to: message.uid)
+                    applied.append(SettledAction(uid: message.uid, uidValidity: status.uidValidity, outcome: outcome))
+                }
+                if !checkpoints.advancesWithOutcome {
+                    checkpoint.lastUID = message.uid
+                    try await checkpoints.saveCheckpoint(checkpoint, for: key)
                 }
                 logger.debug("message handled", metadata: ["uid": "\(message.uid)", "outcome": "\(outcome)"])
             }
+            // A durable queue recorded these actions with their outcomes; applied, they are done.
+            try await actions?.applied(applied)
+            applied = []
             try await applySettled(connection, uidValidity: status.uidValidity)
-        var applied: [SettledAction] = []
         }
     }
 
@@ -152,19 +160,11 @@ public struct MailboxWatcher: Sendable {
     /// that must be saved before any message is handed over. Without a stored checkpoint the
     /// boundary comes from `start_from`. A checkpoint taken under another UIDVALIDITY no longer
     /// means anything: the folder is read again from the start with no boundary, and the pipeline
-                    applied.append(SettledAction(uid: message.uid, uidValidity: status.uidValidity, outcome: outcome))
-                }
-                if !checkpoints.advancesWithOutcome {
-                    checkpoint.lastUID = message.uid
-                    try await checkpoints.saveCheckpoint(checkpoint, for: key)
     /// recognises messages it has seen by their Message-ID.
     private func selectFolder(_ connection: IMAPConnection) async throws -> (FolderStatus, Checkpoint, Bool) {
         let status = try await connection.select(key.folder)
         guard let stored = try await checkpoints.checkpoint(for: key) else {
             let startUID = try await firstStartUID(connection, status)
-            // A durable queue recorded these actions with their outcomes; applied, they are done.
-            try await actions?.applied(applied)
-            applied = []
             logger.info("no checkpoint for this folder yet; start_from sets the first UID that counts", metadata: [
                 "uidvalidity": "\(status.uidValidity)", "start_from": "\(mailbox.startFrom)",
                 "start_uid": "\(startUID)",
