@@ -6,6 +6,7 @@ import IMAPSource
 import LeadSquared
 import Ledger
 import Logging
+import Observability
 import Secrets
 
 struct CheckCommand: AsyncParsableCommand {
@@ -34,7 +35,7 @@ struct CheckCommand: AsyncParsableCommand {
             report.add("config", .passed("\(configuration.mailboxes.count) mailbox(es), \(folders) folder(s)"))
         } catch {
             report.add("config", .failed("\(error)"))
-            print(report.rendered)
+            print(TerminalText.sanitized(report.rendered))
             throw ExitCode(1)
         }
         await checkSecrets(configuration, into: &report)
@@ -44,7 +45,7 @@ struct CheckCommand: AsyncParsableCommand {
             await checkMailboxes(configuration, into: &report)
             await checkLeadSquared(configuration, into: &report)
         }
-        print(report.rendered)
+        print(TerminalText.sanitized(report.rendered))
         if report.failed { throw ExitCode(1) }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoteExtraction
+import Observability
 
 struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,6 +9,7 @@ struct ExplainCommand: AsyncParsableCommand {
         abstract: "Show which ticket each message would be posted to and the exact note, or why it would be skipped.",
         discussion: """
             Reads .eml files and prints notegate's decision for each, without connecting anywhere.
+            Control characters from the mail are shown as pictures (ESC as ␛, C1 controls as �).
             With --json, prints exactly one JSON object per line:
             {"file", "messageId", "action": "post"|"skip", "ticketId", "reason", "note", "text"}.
             A file that cannot be read is reported on stderr; the others are still explained,
@@ -50,7 +52,11 @@ struct ExplainCommand: AsyncParsableCommand {
                 continue
             }
             let decision = extractor.decide(rawMessage: bytes)
-            print(json ? ExplanationJSON.line(file: file, decision: decision) : Self.summary(file, decision))
+            print(json ? ExplanationJSON.line(file: file, decision: decision)
+                : TerminalText.sanitized(Self.summary(file, decision)))
+            if trimmed, !json, let message = try? extractor.parse(bytes) {
+                print(TerminalText.sanitized(Self.trimReport(extractor.trimmedBody(of: message))))
+            }
         }
         if unreadable > 0 { throw ExitCode(1) }
     }

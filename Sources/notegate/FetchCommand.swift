@@ -4,6 +4,7 @@ import GatewayConfig
 import IMAPSource
 import Logging
 import NoteExtraction
+import Observability
 
 struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +35,7 @@ struct FetchCommand: AsyncParsableCommand {
                 let messages = try await watcher.peekNewMessages(limit: limit)
                 print("\(mailbox.name) \(folder): \(messages.count) message(s)")
                 for message in messages {
-                    print(line(for: message, extractor: extractor))
+                    print(TerminalText.sanitized(line(for: message, extractor: extractor)))
                 }
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Observability
 
 /// `notegate ledger list`: the entries, newest first, filtered.
 struct LedgerListCommand: AsyncParsableCommand {
@@ -45,7 +46,7 @@ struct LedgerListCommand: AsyncParsableCommand {
             entries.forEach { print(LedgerEntryJSON.summary($0)) }
             return
         }
-        if !entries.isEmpty { print(LedgerEntryTable(entries: entries).text) }
+        if !entries.isEmpty { print(TerminalText.sanitized(LedgerEntryTable(entries: entries).text)) }
         print(countLine(entries.count))
     }
 

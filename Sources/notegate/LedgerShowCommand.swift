@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ledger
+import Observability
 
 /// `notegate ledger show ID`: everything the ledger knows about one message.
 struct LedgerShowCommand: AsyncParsableCommand {
@@ -23,6 +24,6 @@ struct LedgerShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let entry = try await location.openForReading().entry(id) else { throw LedgerError.notFound(id) }
-        print(json ? LedgerEntryJSON.detail(entry) : LedgerEntryDetail(entry: entry).text)
+        print(json ? LedgerEntryJSON.detail(entry) : TerminalText.sanitized(LedgerEntryDetail(entry: entry).text))
     }
 }

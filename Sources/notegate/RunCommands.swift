@@ -80,7 +80,7 @@ struct OnceCommand: AsyncParsableCommand {
         }
         await runtime.shutdown()
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-        print("notegate once: \(summary.description)")
+        print(TerminalText.sanitized("notegate once: \(summary.description)"))
         if !summary.isClean { throw ExitCode(1) }
     }
 }
@@ -92,7 +92,8 @@ enum ProgressLine {
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let eta = rate > 0 ? Int(Double(total - done) / rate) : nil
         let etaText = eta.map { " ETA \($0 / 60)m\(String(format: "%02d", $0 % 60))s" } ?? ""
-        return "\r\(done) / \(total) notes, \(String(format: "%.1f", rate))/s\(etaText)   "
+        // The carriage return is the line's own, to redraw it; the rest goes through the one sanitiser.
+        return "\r" + TerminalText.sanitized("\(done) / \(total) notes, \(String(format: "%.1f", rate))/s\(etaText)   ")
     }
 }
 

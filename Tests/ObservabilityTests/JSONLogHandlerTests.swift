@@ -111,7 +111,7 @@ import Testing
         #expect(handler.logLevel == .warning)
         switch format {
         case .json: #expect(handler is JSONLogHandler)
-        case .text: #expect(handler is StreamLogHandler)
+        case .text: #expect(handler is TextLogHandler)
         }
     }
 }

@@ -66,7 +66,7 @@ public struct JSONLogHandler: LogHandler {
 
 extension FormatStyle where Self == Date.ISO8601FormatStyle {
     /// `2026-11-25T21:00:00.123Z`: UTC, milliseconds.
-    fileprivate static var iso8601WithMilliseconds: Date.ISO8601FormatStyle {
+    static var iso8601WithMilliseconds: Date.ISO8601FormatStyle {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     }
 }

@@ -17,7 +17,7 @@ public enum LoggingSetup {
 
     static func makeHandler(label: String, format: LogFormat, level: Logger.Level) -> any LogHandler {
         var handler: any LogHandler = switch format {
-        case .text: StreamLogHandler.standardError(label: label)
+        case .text: TextLogHandler(label: label)
         case .json: JSONLogHandler(label: label)
         }
         handler.logLevel = level
