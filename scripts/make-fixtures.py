@@ -25,7 +25,33 @@ def header(subject=None, frm="Dana Reyes <dana@vendor.example>", to="notes@suppo
     return lines
 
 
+MAX_NOTE_BYTES = 64 * 1024
+
+
+def header_value(headers, field):
+    prefix = field + ": "
+    return next((line[len(prefix):] for line in headers if line.startswith(prefix)), None)
+
+
+def note_for(headers, expect):
+    """The note an agent reads for a posted message: From, Date and the decoded Subject as the sender wrote
+    them, a blank line, the text, and, when there are attachments, a blank line and their list."""
+    subject = expect.pop("subject", None) or header_value(headers, "Subject")
+    lines = [f"{field}: {value}" for field, value in
+             [("From", header_value(headers, "From")), ("Date", header_value(headers, "Date")), ("Subject", subject)]
+             if value]
+    parts = ["\n".join(lines), expect["text"]]
+    attachments = expect.pop("attachments", None)
+    if attachments:
+        parts.append("Attachments: " + attachments)
+    return "\n\n".join(part for part in parts if part)
+
+
 def message(name, headers, body, expect, crlf=True):
+    if expect["action"] == "post" and "note" not in expect:
+        expect["note"] = note_for(headers, expect)
+    expect.pop("subject", None)
+    expect.pop("attachments", None)
     data = "\n".join(headers) + "\n\n" + body if isinstance(body, str) else None
     if data is None:
         raw = ("\n".join(headers) + "\n\n").encode() + body
@@ -37,10 +63,16 @@ def message(name, headers, body, expect, crlf=True):
     expectations[name] = expect
 
 
-def post(ticket, text, note=None):
+def post(ticket, text, note=None, subject=None, attachments=None):
+    """`subject`: the decoded subject, when the header holds encoded words; `attachments`: the list the note
+    ends with, like `logo.png (3 KB)`; `note`: the whole note, when it is not simply header, text, attachments."""
     e = {"action": "post", "ticketId": ticket, "reason": None, "text": text}
     if note is not None:
         e["note"] = note
+    if subject is not None:
+        e["subject"] = subject
+    if attachments is not None:
+        e["attachments"] = attachments
     return e
 
 
@@ -66,14 +98,15 @@ message("ticket-localized-prefixes.eml", plain("AW: WG: SV: TR: RE: [#12] Lizenz
         "Bitte die Lizenz verlängern.\n", post(12, "Bitte die Lizenz verlängern."))
 subject_b64 = "=?UTF-8?B?" + base64.b64encode("Störung im Lager [#205]".encode()).decode() + "?="
 message("ticket-encoded-subject-utf8.eml", plain(subject_b64, "", "enc-utf8"), "Scanner offline.\n",
-        post(205, "Scanner offline."))
+        post(205, "Scanner offline.", subject="Störung im Lager [#205]"))
 jp = "請求書について [#77]".encode("iso-2022-jp")
 message("ticket-encoded-subject-iso2022jp.eml",
         plain("=?ISO-2022-JP?B?" + base64.b64encode(jp).decode() + "?=", "", "enc-jp"),
-        "Invoice question.\n", post(77, "Invoice question."))
+        "Invoice question.\n", post(77, "Invoice question.", subject="請求書について [#77]"))
 message("ticket-encoded-words-split.eml",
         plain("=?UTF-8?Q?Re:_Ausf=C3=A4lle?= =?UTF-8?Q?_[#3?= =?UTF-8?Q?1]_heute?=", "", "enc-split"),
-        "Wieder ausgefallen.\n", post(31, "Wieder ausgefallen."))
+        # Whitespace between adjacent encoded words is not part of the subject (RFC 2047, 6.2).
+        "Wieder ausgefallen.\n", post(31, "Wieder ausgefallen.", subject="Re: Ausfälle [#31] heute"))
 message("ticket-not-tags.eml", plain("Printer [# 143] and #143 and [#143abc] and [143]", "", "not-tags"),
         PRINTER + "\n", skip("no-ticket", None, PRINTER))
 message("ticket-number-too-large.eml", plain("Printer [#99999999999]", "", "too-large"), PRINTER + "\n",
@@ -381,9 +414,29 @@ Content-Transfer-Encoding: base64
                 "Date: Mon, 23 Nov 2026 16:00:00 +0000\nSubject: Case 8813\nTo: Dana Reyes <dana@vendor.example>\n\n"
                 "The replacement part ships on Thursday. Grüße.\n\nAttachments: label.jpg (21 bytes)"))
 
-LONG_LINE = "Log line: service restarted, checking queue depth and worker health.\n"
-message("long-body-truncated.eml", plain("[#740] Huge log", "", "long"), LONG_LINE * 1500,
-        {"action": "post", "ticketId": 740, "reason": None})
+def size_text(count):
+    """`512 bytes`, `21 KB`: how a note names a size (powers of 1024, rounded)."""
+    return f"{count} bytes" if count < 1024 else f"{(count + 512) // 1024} KB"
+
+
+def truncation_marker(omitted):
+    return f"[notegate: note truncated, {size_text(omitted)} of text omitted]"
+
+
+LONG_LINE = "Log line: service restarted, checking queue depth and worker health."
+LONG_TEXT = "\n".join([LONG_LINE] * 1500)  # 103,499 bytes: more than the 64 KiB a note may have
+LONG_HEADER = "From: Dana Reyes <dana@vendor.example>\nDate: Tue, 24 Nov 2026 09:15:00 +0100\nSubject: [#740] Huge log"
+
+
+def truncated_note(lines):
+    kept = "\n".join([LONG_LINE] * lines)
+    return f"{LONG_HEADER}\n\n{kept}\n\n{truncation_marker(len(LONG_TEXT) - len(kept))}"
+
+
+# The note keeps as many whole lines as fit, with the marker, in 64 KiB (the header lines count too).
+KEPT_LINES = max(n for n in range(1500) if len(truncated_note(n).encode()) <= MAX_NOTE_BYTES)
+message("long-body-truncated.eml", plain("[#740] Huge log", "", "long"), LONG_TEXT + "\n",
+        post(740, LONG_TEXT, note=truncated_note(KEPT_LINES)))
 
 # A vendor thread the gateway is CC'd on: the vendor's reply drops the tag but keeps the thread.
 message("vendor-thread-1-tagged.eml",
@@ -451,8 +504,17 @@ received = [f"Received: from relay{i}.example (relay{i}.example [192.0.2.{i % 25
             for i in range(3000)]
 message("huge-header.eml", received + plain("[#901] Many hops", "", "hops"), "Arrived after 3000 hops.\n",
         post(901, "Arrived after 3000 hops."))
+# The parser keeps 16 KiB of a header value; the note's Subject line may take an eighth of the note (8 KiB) and
+# ends with "…" where it is cut; the marker after the text counts what the note left out of that line.
+LONG_SUBJECT = ("[#902] " + "very long subject " * 2000).encode()[:16 * 1024].decode().strip()
+SUBJECT_LINE = "Subject: " + LONG_SUBJECT
+SUBJECT_KEPT = SUBJECT_LINE.encode()[:MAX_NOTE_BYTES // 8 - len("…".encode())].decode()
 message("long-subject-header.eml", plain("[#902] " + "very long subject " * 2000, "", "longsubj"),
-        "Long subject.\n", post(902, "Long subject."))
+        "Long subject.\n",
+        post(902, "Long subject.",
+             note="From: Dana Reyes <dana@vendor.example>\nDate: Tue, 24 Nov 2026 09:15:00 +0100\n"
+                  f"{SUBJECT_KEPT}…\n\nLong subject.\n\n"
+                  + truncation_marker(len(SUBJECT_LINE.encode()) - len(SUBJECT_KEPT.encode()))))
 
 
 def nested(depth):

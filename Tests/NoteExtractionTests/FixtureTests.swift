@@ -51,7 +51,10 @@ import NoteExtraction
         case .post(let ticketID, let note):
             #expect(expected.action == "post", "\(name): posted to #\(ticketID), expected \(expected.action) \(expected.reason ?? "")")
             #expect(ticketID == expected.ticketId)
-            if let expectedNote = expected.note { #expect(note == expectedNote) }
+            // Every posted fixture says exactly what the agent reads.
+            let expectedNote = try #require(expected.note, "\(name): posted, but expectations.json has no note for it")
+            #expect(note == expectedNote)
+            #expect(note.utf8.count <= NoteExtractor.Configuration().maximumNoteBytes)
         case .skip(let reason, let detail):
             #expect(expected.action == "skip", "\(name): skipped as \(reason.rawValue) (\(detail ?? "")), expected post")
             #expect(reason.rawValue == expected.reason)
@@ -65,6 +68,13 @@ enum Paths {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = packageRoot.appendingPathComponent("fixtures")
-    /// Real mail from public test suites, beside the repository (`../shared/corpus`).
-    static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    /// Real mail from public test suites, beside the repository (`../shared/corpus`); `NOTEGATE_CORPUS_DIR`
+    /// points elsewhere (a missing folder shows what a fresh clone does).
+    static let corpus = ProcessInfo.processInfo.environment["NOTEGATE_CORPUS_DIR"].map { URL(fileURLWithPath: $0) }
+        ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    static var corpusIsPresent: Bool { FileManager.default.fileExists(atPath: corpus.path) }
+    /// The one line a skipped corpus suite prints.
+    static var corpusAbsent: Comment {
+        Comment(rawValue: "no corpus at \(corpus.path) (a clone without ../shared): skipped; fixtures/ covers these cases")
+    }
 }
