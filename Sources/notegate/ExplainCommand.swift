@@ -54,9 +54,6 @@ struct ExplainCommand: AsyncParsableCommand {
             let decision = extractor.decide(rawMessage: bytes)
             print(json ? ExplanationJSON.line(file: file, decision: decision)
                 : TerminalText.sanitized(Self.summary(file, decision)))
-            if trimmed, !json, let message = try? extractor.parse(bytes) {
-                print(TerminalText.sanitized(Self.trimReport(extractor.trimmedBody(of: message))))
-            }
         }
         if unreadable > 0 { throw ExitCode(1) }
     }
