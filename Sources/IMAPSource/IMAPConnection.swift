@@ -40,6 +40,7 @@ actor IMAPConnection {
 
     /// Connects, protects the connection as configured, logs in, and reads the capabilities.
     func open() throws {
+        try wakePipe.requireUsable(host: config.host)
         let session = mailimap_new(0, nil)!
         mailimap_set_timeout(session, time_t(config.timeoutSeconds))
         self.session = session

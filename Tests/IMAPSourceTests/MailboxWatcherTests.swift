@@ -7,24 +7,27 @@ import Testing
 extension DovecotSuite {
     @Suite("Watching a mailbox on a real Dovecot")
     struct MailboxWatcherTests {
-        @Test func newMailIsSeenThroughIdleWithinTwoSeconds() async throws {
+        @Test func newMailIsSeenThroughIdleNotTheSweep() async throws {
             let server = try DovecotServer()
             defer { server.stop() }
             let recorder = MessageRecorder()
-            let watcher = MailboxWatcher(mailbox: mailboxConfig(server), folder: "INBOX",
+            // The longest sweep there is (25 minutes) and no polling: within the wait below, only IDLE can
+            // bring the new message. How fast it does is the benchmark's business, not this test's.
+            var config = mailboxConfig(server)
+            config.sweepIntervalSeconds = 1500
+            let watcher = MailboxWatcher(mailbox: config, folder: "INBOX",
                                          checkpoints: InMemoryCheckpointStore(), logger: testLogger)
             try server.append(textMessage(subject: "already there"))
-            let task = startWatching(watcher, recorder: recorder)
+            let events = EventRecorder()
+            let task = startWatching(watcher, recorder: recorder, events: events)
             defer { task.cancel() }
-            // Once the first message is handled the watcher is idling.
+            // Once the first message is handled and the watcher has caught up, it is idling.
             _ = try await recorder.waitFor(1)
-            try await Task.sleep(for: .milliseconds(300))
+            try await events.waitFor("caught up") { if case .caughtUp = $0 { true } else { false } }
             try server.append(textMessage(subject: "Re: [Ticket #1001] printer"))
             let appended = ContinuousClock.now
-            let messages = try await recorder.waitFor(2, timeout: .seconds(5))
-            let latency = await recorder.arrival(1) - appended
-            print("IDLE latency after APPEND completed: \(latency)")
-            #expect(latency < .seconds(2))
+            let messages = try await recorder.waitFor(2, timeout: .seconds(60))
+            print("IDLE latency after APPEND completed: \(await recorder.arrival(1) - appended)")
             #expect(messages.map(\.uid) == [1, 2])
             await stop(task)
         }

@@ -11,20 +11,17 @@ struct RateLimitContractTests {
             sandbox: { $0.callLimit = .init(calls: 5, per: .seconds(1)) },
             client: { $0.rateLimit = RateLimit(calls: 5, per: .seconds(1)) }
         ) { fixture in
-            let started = ContinuousClock.now
             let outcomes = await withTaskGroup(of: PostOutcome.self) { group in
                 for ticket in 1...12 {
                     group.addTask { await fixture.client.post(NoteRequest(ticketID: ticket, text: "note \(ticket)")) }
                 }
                 return await group.reduce(into: [PostOutcome]()) { $0.append($1) }
             }
-            let elapsed = ContinuousClock.now - started
+            // 12 calls against a server that refuses a 6th within any second: not one 429 means the governor
+            // held them back to 5 a window. How fast the backlog drains is bench-post's figure, not this test's.
             #expect(outcomes.allSatisfy { $0.kind == .posted })
             #expect(await fixture.sandbox.account.stats().rateLimited == 0)
             #expect(Set(await fixture.sandbox.account.notes().map(\.ticketID)) == Set(1...12))
-            // 5 at once, 5 a window later, 2 a window after that.
-            #expect(elapsed >= .seconds(2))
-            #expect(elapsed < .seconds(4))
         }
     }
 
@@ -39,9 +36,9 @@ struct RateLimitContractTests {
             #expect(await fixture.client.post(note).kind == .posted)
             #expect(await fixture.client.post(note) == .rateLimited(retryAfter: .seconds(1)))
 
-            let paused = ContinuousClock.now
+            // The server still counts 2 calls in its window: had the governor not held this call until the window
+            // passed, it would be a second 429.
             #expect(await fixture.client.post(note).kind == .posted)
-            #expect(ContinuousClock.now - paused >= .milliseconds(900))
             #expect(await fixture.sandbox.account.stats().rateLimited == 1)
         }
     }
