@@ -38,8 +38,10 @@ public final class GatewayRuntime: Sendable {
         self.logger = logger
         self.metrics = metrics
         ledger = try SQLiteLedger(path: configuration.ledger.path)
-        client = try LeadSquaredClient(configuration: try LeadSquaredClient.Configuration(settings: settings,
-                                                                                         notes: configuration.notes),
+        let clientConfiguration = try LeadSquaredClient.Configuration(settings: settings, notes: configuration.notes)
+        client = try LeadSquaredClient(configuration: clientConfiguration,
+                                       governor: RateGovernor(limit: clientConfiguration.rateLimit,
+                                                              onWait: { metrics?.recordGovernorWait($0) }),
                                        logger: logger.child("notegate.leadsquared"))
         intake = MessageIntake(extractor: extractor, ledger: ledger, logger: logger.child("notegate.intake"))
         doorbell = Doorbell()
@@ -92,6 +94,7 @@ public final class GatewayRuntime: Sendable {
     func recoverInterruptedPosts() async throws {
         let policy: UncertainPolicy = configuration.ledger.onUncertain == .repost ? .repost : .hold
         let recovered = try await ledger.recoverInterruptedPosts(policy: policy)
+        for _ in recovered { metrics?.recordUncertain() }
         if !recovered.isEmpty {
             logger.warning("posts interrupted by the last stop are uncertain; the note may already be on the ticket",
                            metadata: ["ledger_ids": "\(recovered.map(\.description).joined(separator: ","))",
@@ -107,8 +110,16 @@ public final class GatewayRuntime: Sendable {
             raw: message.raw, size: message.size, isTooLarge: message.isTooLarge, isBeforeStart: message.isBeforeStart)
         let result = try await intake.ingest(incoming)
         await tally.add(result)
-        metrics?.recordSeen(mailbox: message.mailbox.account)
-        if case .skipped(_, let reason) = result { metrics?.recordSkip(reason: reason) }
+        switch result {
+        case .queued: metrics?.recordSeen(mailbox: message.mailbox.account)
+        case .skipped(_, let reason):
+            metrics?.recordSeen(mailbox: message.mailbox.account)
+            metrics?.recordSkip(reason: reason)
+        case .alreadySeen: break
+        case .deadLettered:
+            metrics?.recordSeen(mailbox: message.mailbox.account)
+            metrics?.recordDead()
+        }
         await observer(.recorded(result))
         switch result {
         case .queued:
@@ -132,11 +143,17 @@ public final class GatewayRuntime: Sendable {
     @Sendable func watcherEvent(_ key: MailboxKey, _ event: WatcherEvent) async {
         switch event {
         case .connected:
-            await health.mailboxReachable(key.account)
+            await health.mailboxReachable(key.account, folder: key.folder)
+            if await tally.connected(key) { metrics?.recordReconnect(mailbox: key.account) }
+            metrics?.setParkedFolders(mailbox: key.account, count: await health.parkedFolderCount(key.account))
         case .connectionFailed(let reason):
-            metrics?.recordReconnect(mailbox: key.account)
             await health.mailboxUnreachable(key.account, reason: reason)
         case .caughtUp:
+        case .parked(let reason, _):
+            await health.mailboxParked(key.account, folder: key.folder, reason: reason)
+            metrics?.recordParked(mailbox: key.account)
+            metrics?.setParkedFolders(mailbox: key.account, count: await health.parkedFolderCount(key.account))
+            await tally.parked(key, reason: reason)
             metrics?.recordWake(mailbox: key.account)
             await tally.caughtUp(key)
         }
@@ -224,6 +241,8 @@ actor RunTally {
     private(set) var queued = 0
     private(set) var caughtUp: Set<MailboxKey> = []
 
+    /// Watchers that opened a session at least once, to tell a reconnect from the first connection.
+    private var everConnected: Set<MailboxKey> = []
     func add(_ result: IntakeResult) {
         if case .queued = result { queued += 1 }
         summary.add(result)
@@ -237,6 +256,18 @@ actor RunTally {
         caughtUp.insert(key)
     }
 }
+
+    /// A session of `key` opened; returns whether it is a reconnect (an earlier session was lost).
+    func connected(_ key: MailboxKey) -> Bool {
+        summary.parked["\(key.account) \(key.folder)"] = nil
+        return !everConnected.insert(key).inserted
+    }
+
+    /// `key` is parked: it is done for a single pass, which reports it.
+    func parked(_ key: MailboxKey, reason: String) {
+        summary.parked["\(key.account) \(key.folder)"] = reason
+        caughtUp.insert(key)
+    }
 
 extension APIOutcome {
     init(_ kind: PostOutcome.Kind) {

@@ -8,11 +8,14 @@ public struct RunSummary: Sendable, Equatable {
     public var dead = 0
     public var uncertain = 0
     public var retried = 0
+    /// Mailbox folders (`name folder`) the server refused the configuration of, with the reason: none of
+    /// their mail was read.
+    public var parked: [String: String] = [:]
 
     public init() {}
 
-    /// Nothing ended dead or uncertain.
-    public var isClean: Bool { dead == 0 && uncertain == 0 }
+    /// Nothing ended dead or uncertain, and no mailbox was parked.
+    public var isClean: Bool { dead == 0 && uncertain == 0 && parked.isEmpty }
 
     mutating func add(_ intake: IntakeResult) {
         switch intake {
@@ -32,13 +35,14 @@ public struct RunSummary: Sendable, Equatable {
         }
     }
 
-    /// `posted 9, skipped 4 (auto-reply 1, no-ticket 3), dead 0, uncertain 0`.
+    /// `posted 9, skipped 4 (auto-reply 1, no-ticket 3), dead 0, uncertain 0`, then a line for each parked mailbox.
     public var description: String {
         let skips = skipped.values.reduce(0, +)
         let reasons = skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         var parts = ["posted \(posted)", "skipped \(skips)" + (reasons.isEmpty ? "" : " (\(reasons))")]
         if alreadySeen > 0 { parts.append("already seen \(alreadySeen)") }
         parts += ["dead \(dead)", "uncertain \(uncertain)"]
-        return parts.joined(separator: ", ")
+        let parkedText = parked.sorted { $0.key < $1.key }.map { "\nmailbox \($0.key) parked: \($0.value)" }
+        return parts.joined(separator: ", ") + parkedText.joined()
     }
 }

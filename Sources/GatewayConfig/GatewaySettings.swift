@@ -103,6 +103,15 @@ public struct SenderSettings: Sendable, Equatable {
         self.requireDMARCPass = requireDMARCPass
         self.trustedAuthservID = trustedAuthservID
     }
+
+    /// Why these settings are risky, or nil: with no `allow` list and no `require_dmarc_pass`, anyone who
+    /// knows the gateway's address and a ticket number (they are sequential) can add internal notes.
+    public var openGatewayRisk: String? {
+        guard allow.isEmpty && !requireDMARCPass else { return nil }
+        return "anyone who knows the gateway's address and a ticket number (they are sequential) can add "
+            + "internal notes, which agents trust; set `senders.allow` to your vendors' domains and/or "
+            + "`require_dmarc_pass: true` with `trusted_authserv_id` (README, Security)"
+    }
 }
 
 /// Logs, metrics and health.

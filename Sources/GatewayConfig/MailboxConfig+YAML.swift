@@ -5,7 +5,7 @@ extension MailboxConfig {
         "name", "host", "port", "transport", "allow_insecure", "tls", "username", "auth",
         "password_env", "password_file", "oauth_token_file", "oauth_token_command", "folders",
         "max_message_bytes", "poll_interval_seconds", "sweep_interval_seconds", "timeout_seconds", "actions",
-        "start_from", "oauth_token_command_timeout_seconds",
+        "start_from", "configuration_retry_seconds", "oauth_token_command_timeout_seconds",
     ]
 
     private enum AuthMethod: String, CaseIterable {
@@ -36,7 +36,8 @@ extension MailboxConfig {
             sweepIntervalSeconds: try config.int("sweep_interval_seconds", range: 1...1_500) ?? 300,
             timeoutSeconds: try config.int("timeout_seconds", range: 1...600) ?? 30,
             actions: try Self.actions(config),
-            startFrom: try Self.startFrom(config)
+            startFrom: try Self.startFrom(config),
+            configurationRetrySeconds: try config.int("configuration_retry_seconds", range: 1...86_400) ?? 900
         )
     }
 

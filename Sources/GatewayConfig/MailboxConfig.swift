@@ -95,12 +95,18 @@ public struct MailboxConfig: Sendable, Equatable {
     public var startFrom: StartFrom
 
     public init(name: String, host: String, port: Int? = nil, transport: Transport = .imaps,
+    /// Seconds a parked mailbox waits before it tries again. A mailbox is parked after an error that only
+    /// a configuration change can fix (a refused login, an untrusted certificate, STARTTLS refused, a folder
+    /// that does not exist); the other mailboxes and posting go on. Default 900: long enough that a wrong
+    /// password never locks the account.
+    public var configurationRetrySeconds: Int
                 allowInsecure: Bool = false, tls: TLSSettings = TLSSettings(), username: String,
                 authentication: Authentication, oauthTokenCommandTimeoutSeconds: Int = 10,
                 folders: [String] = ["INBOX"],
                 maxMessageBytes: Int = 26_214_400, pollIntervalSeconds: Int = 60,
                 sweepIntervalSeconds: Int = 300, timeoutSeconds: Int = 30,
-                actions: OutcomeActions = OutcomeActions(), startFrom: StartFrom = .new) {
+                actions: OutcomeActions = OutcomeActions(), startFrom: StartFrom = .new,
+                configurationRetrySeconds: Int = 900) {
         self.name = name
         self.host = host
         self.port = port ?? transport.defaultPort
@@ -119,3 +125,4 @@ public struct MailboxConfig: Sendable, Equatable {
         self.startFrom = startFrom
     }
 }
+        self.configurationRetrySeconds = configurationRetrySeconds

@@ -12,7 +12,18 @@ struct FolderStatus: Sendable, Equatable {
 extension IMAPConnection {
     func select(_ folder: String) throws -> FolderStatus {
         let session = try requireSession()
-        try check(mailimap_select(session, folder), "SELECT \(folder)")
+        let result = mailimap_select(session, folder)
+        if Int(result) == MAILIMAP_ERROR_SELECT {
+            let reply = session.pointee.imap_response.map { String(cString: $0) } ?? ""
+            // RFC 5530 codes for a refusal that passes; anything else (NONEXISTENT, NOPERM, ...) needs the config.
+            let temporary = ["[UNAVAILABLE]", "[INUSE]", "[SERVERBUG]", "[LIMIT]"].contains { reply.contains($0) }
+            if !temporary {
+                throw IMAPError(.folderUnavailable, "\(config.host) refused to open folder \(folder) of "
+                    + "\(config.username) (server said: \(reply.isEmpty ? "NO" : reply)); check `folders` "
+                    + "(use / between folder levels)")
+            }
+        }
+        try check(result, "SELECT \(folder)")
         guard let info = session.pointee.imap_selection_info?.pointee else {
             throw IMAPError(.commandFailed, "SELECT \(folder) on \(config.host) returned no folder status")
         }

@@ -26,6 +26,8 @@ public struct IMAPError: Error, Sendable, CustomStringConvertible {
         public static let commandFailed = Code("command-failed")
         /// A reply went past the byte or nesting budget of its command; the session is closed.
         public static let replyOverBudget = Code("reply-over-budget")
+        /// The server refused to SELECT a configured folder: it does not exist, or the user may not read it.
+        public static let folderUnavailable = Code("folder-unavailable")
     }
 
     public let code: Code
@@ -38,8 +40,9 @@ public struct IMAPError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
-    /// Whether reconnecting later may help. Errors that only a change of configuration can fix
-    /// (an untrusted certificate, a wrong password) are not retryable.
+    /// Whether reconnecting soon may help. Errors that only a change of configuration can fix
+    /// (an untrusted certificate, a wrong password, a folder that does not exist) are not retryable:
+    /// a watcher parks its mailbox on them (see `MailboxConfig.configurationRetrySeconds`).
     public var isRetryable: Bool {
         [.connectFailed, .timeout, .connectionLost, .tlsHandshakeFailed, .commandFailed, .replyOverBudget].contains(code)
     }

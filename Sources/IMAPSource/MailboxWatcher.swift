@@ -7,8 +7,12 @@ public enum WatcherEvent: Sendable, Equatable {
     /// Logged in; the folder is about to be read.
     case connected
     /// Connecting or the session failed; `reason` is the error's message. The watcher reconnects
-    /// after a backoff unless the error needs a configuration change (then `run` throws).
+    /// after a backoff.
     case connectionFailed(reason: String)
+    /// The server refused the configuration (a wrong password, an untrusted certificate, STARTTLS
+    /// refused, a folder that does not exist): the watcher waits `retryIn` (the mailbox's
+    /// `configuration_retry_seconds`) before it tries again, so a wrong password cannot lock the account.
+    case parked(reason: String, retryIn: Duration)
     /// A pass handed over every message above the checkpoint; the watcher is about to wait.
     case caughtUp
 }
@@ -31,8 +35,8 @@ public enum WatcherEvent: Sendable, Equatable {
 /// New mail is noticed through IDLE when the server offers it (re-issued at least every
 /// `sweep_interval_seconds`, never longer than 25 minutes), otherwise by polling; every wake-up
 /// runs `UID SEARCH UID n:*`, which also catches anything IDLE missed. After any connection failure
-/// it reconnects with exponential backoff and jitter; errors only a configuration change can fix
-/// end `run`.
+/// it reconnects with exponential backoff and jitter; after an error only a configuration change can
+/// fix, the mailbox is parked and tried again after `configuration_retry_seconds`.
 public struct MailboxWatcher: Sendable {
     public let mailbox: MailboxConfig
     public let key: MailboxKey
@@ -55,8 +59,9 @@ public struct MailboxWatcher: Sendable {
         self.logger = logger
     }
 
-    /// Runs until the task is cancelled (then logs out and throws `CancellationError`), the handler
-    /// throws, or the server refuses the configuration (`IMAPError.isRetryable` false). `events`
+    /// Runs until the task is cancelled (then logs out and throws `CancellationError`) or the handler
+    /// throws. When the server refuses the configuration (`IMAPError.isRetryable` false) the mailbox
+    /// is parked (`WatcherEvent.parked`) and tried again after `configuration_retry_seconds`. `events`
     /// is awaited for each `WatcherEvent`.
     public func run(_ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome,
                     events: @escaping @Sendable (WatcherEvent) async -> Void = { _ in }) async throws {
@@ -70,8 +75,16 @@ public struct MailboxWatcher: Sendable {
                 try await watch(connection, handle, events)
             } catch let error as IMAPError {
                 await connection.close()
+                guard error.isRetryable else {
+                    let retryIn = Duration.seconds(mailbox.configurationRetrySeconds)
+                    logger.error("mailbox parked: the server refused its configuration; the other mailboxes go on",
+                                 metadata: ["error": "\(error)", "code": "\(error.code)", "retry_in": "\(retryIn)"])
+                    await events(.parked(reason: error.message, retryIn: retryIn))
+                    failures = 0
+                    try await Task.sleep(for: retryIn)
+                    continue
+                }
                 await events(.connectionFailed(reason: error.message))
-                guard error.isRetryable else { throw error }
                 failures += 1
                 let delay = backoff.delay(afterFailures: failures)
                 logger.warning("IMAP connection failed; reconnecting", metadata: [

@@ -15,12 +15,15 @@ public actor RateGovernor<C: Clock> where C.Duration == Duration {
     private var calls: CallWindow
     private var releaseWaiters: [Int: CheckedContinuation<Void, any Error>] = [:]
     private var nextWaiter = 0
+    private let onWait: (@Sendable (Duration) -> Void)?
 
     /// The window length, also the pause after a 429.
     public nonisolated let window: Duration
 
-    public init(limit: RateLimit, clock: C) {
+    /// `onWait` is told, as each call that had to wait is granted, how long it waited (for metrics).
+    public init(limit: RateLimit, clock: C, onWait: (@Sendable (Duration) -> Void)? = nil) {
         self.clock = clock
+        self.onWait = onWait
         origin = clock.now
         calls = CallWindow(limit: limit)
         window = limit.window
@@ -30,14 +33,19 @@ public actor RateGovernor<C: Clock> where C.Duration == Duration {
 
     /// Waits until a call is allowed. Throws `CancellationError` if the waiting task is cancelled.
     public func acquire() async throws -> Permit {
+        let asked = clock.now
+        var waited = false
         while true {
             try Task.checkCancellation()
             switch calls.claim(at: elapsed) {
             case .granted(let slot):
+                if waited { onWait?(asked.duration(to: clock.now)) }
                 return Permit(slot: slot)
             case .wait(let moment):
+                waited = true
                 try await clock.sleep(until: origin.advanced(by: moment), tolerance: nil)
             case .waitForRelease:
+                waited = true
                 try await waitForRelease()
             }
         }
@@ -75,7 +83,7 @@ public actor RateGovernor<C: Clock> where C.Duration == Duration {
 
 extension RateGovernor where C == ContinuousClock {
     /// A governor on the real clock.
-    public init(limit: RateLimit) {
-        self.init(limit: limit, clock: ContinuousClock())
+    public init(limit: RateLimit, onWait: (@Sendable (Duration) -> Void)? = nil) {
+        self.init(limit: limit, clock: ContinuousClock(), onWait: onWait)
     }
 }

@@ -38,6 +38,7 @@ struct CheckCommand: AsyncParsableCommand {
             print(TerminalText.sanitized(report.rendered))
             throw ExitCode(1)
         }
+        if let risk = configuration.senders.openGatewayRisk { report.add("senders", .warned(risk)) }
         await checkSecrets(configuration, into: &report)
         checkLedger(configuration.ledger, into: &report)
         checkRunSetup(configuration, into: &report)
@@ -157,6 +158,8 @@ struct CheckCommand: AsyncParsableCommand {
 struct CheckReport {
     enum Result {
         case passed(String)
+        /// Works, but a person should look at it; does not fail the check.
+        case warned(String)
         case failed(String)
     }
 
@@ -176,6 +179,7 @@ struct CheckReport {
             let padded = name.padding(toLength: width, withPad: " ", startingAt: 0)
             switch result {
             case .passed(let detail): return "ok    \(padded)  \(detail)"
+            case .warned(let detail): return "WARN  \(padded)  \(detail)"
             case .failed(let detail): return "FAIL  \(padded)  \(detail)"
             }
         }

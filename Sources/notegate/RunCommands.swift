@@ -38,6 +38,9 @@ struct RunCommand: AsyncParsableCommand {
             "mailboxes": "\(configuration.mailboxes.map(\.name).joined(separator: ","))",
             "ledger": "\(configuration.ledger.path)",
         ])
+        if let risk = configuration.senders.openGatewayRisk {
+            logger.warning("every sender is accepted: \(risk)")
+        }
         do {
             try await runtime.run(extraServices: services)
         } catch {

@@ -20,6 +20,30 @@ import Testing
         #expect(mailbox.folders == ["INBOX"])
         #expect(mailbox.actions == .init(posted: .move(folder: "notegate/posted"),
                                          skipped: .move(folder: "notegate/skipped"), failed: .keep))
+        #expect(mailbox.configurationRetrySeconds == 900)
+    }
+
+    @Test func aParkedMailboxRetriesAfterItsOwnInterval() throws {
+        let config = try GatewayConfiguration.parse(yaml: """
+        mailboxes:
+          - name: support
+            host: imap.example.com
+            username: notes@example.com
+            password_env: PW
+            configuration_retry_seconds: 60
+        """)
+        #expect(config.mailboxes.first?.configurationRetrySeconds == 60)
+        let error = #expect(throws: ConfigError.self) {
+            try GatewayConfiguration.parse(yaml: """
+            mailboxes:
+              - name: support
+                host: imap.example.com
+                username: notes@example.com
+                password_env: PW
+                configuration_retry_seconds: 0
+            """)
+        }
+        #expect(error?.keyPath == "mailboxes[0].configuration_retry_seconds")
     }
 
     @Test func exampleConfigFileIsValid() throws {

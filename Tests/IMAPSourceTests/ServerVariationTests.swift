@@ -57,8 +57,9 @@ extension DovecotSuite {
             config.authentication = .login(password: .file(wrongPassword))
             let watcher = MailboxWatcher(mailbox: config, folder: "INBOX", checkpoints: InMemoryCheckpointStore(),
                                          logger: testLogger)
-            let error = await #expect(throws: IMAPError.self) { try await watcher.run { _ in .posted } }
+            let error = await #expect(throws: IMAPError.self) { try await watcher.peekNewMessages() }
             #expect(error?.code == .authenticationFailed)
+            #expect(error?.isRetryable == false, "a refused login parks the mailbox instead of retrying soon")
             #expect(error?.message.contains("not the password") == false)
         }
 

@@ -91,6 +91,16 @@ import Testing
         #expect(exposition.value("notegate_queue_depth") == 7)
     }
 
+    @Test func parkingsCountAndTheGaugeSaysHowManyFoldersAreParkedNow() {
+        metrics.recordParked(mailbox: "billing")
+        metrics.setParkedFolders(mailbox: "billing", count: 1)
+        metrics.recordParked(mailbox: "billing")
+        #expect(Exposition(registry).value(#"notegate_mailbox_parked_total{mailbox="billing"}"#) == 2)
+        #expect(Exposition(registry).value(#"notegate_mailbox_parked{mailbox="billing"}"#) == 1)
+        metrics.setParkedFolders(mailbox: "billing", count: 0)
+        #expect(Exposition(registry).value(#"notegate_mailbox_parked{mailbox="billing"}"#) == 0)
+    }
+
     @Test func idleAgeIsSecondsSinceTheMailboxLastWoke() {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         metrics.recordWake(mailbox: "support/INBOX", at: start)

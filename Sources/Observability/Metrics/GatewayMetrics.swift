@@ -19,6 +19,8 @@ public final class GatewayMetrics: Sendable {
         static let rateGovernorWait = "notegate_rate_governor_wait_seconds_total"
         static let imapReconnects = "notegate_imap_reconnects_total"
         static let imapIdleAge = "notegate_imap_idle_age_seconds"
+        static let mailboxParked = "notegate_mailbox_parked"
+        static let mailboxParkings = "notegate_mailbox_parked_total"
         static let queueDepth = "notegate_queue_depth"
         static let postLatency = "notegate_post_latency_seconds"
     }
@@ -32,6 +34,8 @@ public final class GatewayMetrics: Sendable {
     private let seen: LabeledCounters
     private let skipped: LabeledCounters
     private let reconnects: LabeledCounters
+    private let parkings: LabeledCounters
+    private let parked: LabeledGauges
     private let apiCalls: [APIOutcome: Counter]
     private let posted: Counter
     private let dead: Counter
@@ -48,6 +52,8 @@ public final class GatewayMetrics: Sendable {
         seen = LabeledCounters(name: Name.messagesSeen, labelName: "mailbox", factory: factory)
         skipped = LabeledCounters(name: Name.messagesSkipped, labelName: "reason", factory: factory)
         reconnects = LabeledCounters(name: Name.imapReconnects, labelName: "mailbox", factory: factory)
+        parkings = LabeledCounters(name: Name.mailboxParkings, labelName: "mailbox", factory: factory)
+        parked = LabeledGauges(name: Name.mailboxParked, labelName: "mailbox", factory: factory)
         apiCalls = Dictionary(uniqueKeysWithValues: APIOutcome.allCases.map { outcome in
             (outcome, Counter(label: Name.apiCalls, dimensions: [("outcome", outcome.rawValue)], factory: factory))
         })
@@ -61,7 +67,8 @@ public final class GatewayMetrics: Sendable {
         postLatency = Metrics.Timer(label: Name.postLatency, factory: factory)
     }
 
-    /// A message was fetched from `mailbox` (counted once per message, before any decision).
+    /// A message from `mailbox` was recorded in the ledger for the first time, posted or skipped. A message
+    /// fetched again (after a restart, from another folder, a copy with the same Message-ID) is not counted again.
     public func recordSeen(mailbox: String) {
         seen.counter(mailbox).increment()
     }
@@ -81,7 +88,8 @@ public final class GatewayMetrics: Sendable {
         dead.increment()
     }
 
-    /// A post ended uncertain: the note may or may not exist.
+    /// A post ended uncertain, the note may or may not exist: the request was sent and no answer came, or the
+    /// process stopped during the call and the post was found interrupted at the next start.
     public func recordUncertain() {
         uncertain.increment()
     }
@@ -94,14 +102,26 @@ public final class GatewayMetrics: Sendable {
         postLatency.record(duration: latency)
     }
 
-    /// A poster waited `duration` for the rate governor to grant a call.
+    /// A call waited `duration` for the rate governor to grant it (time before the request is sent).
     public func recordGovernorWait(_ duration: Duration) {
         governorWait.increment(by: duration.inSeconds)
     }
 
-    /// The connection to `mailbox` was lost and opened again.
+    /// A session to `mailbox` was opened again after an earlier session of this process was lost or refused.
+    /// Failed attempts in between, and the first connection, are not counted.
     public func recordReconnect(mailbox: String) {
         reconnects.counter(mailbox).increment()
+    }
+
+    /// The server refused the configuration of `mailbox` (a wrong password, an untrusted certificate, a folder
+    /// that does not exist): a folder of it was parked until its next try. Counted at each refusal.
+    public func recordParked(mailbox: String) {
+        parkings.counter(mailbox).increment()
+    }
+
+    /// How many folders of `mailbox` are parked now (0 once a session opens again).
+    public func setParkedFolders(mailbox: String, count: Int) {
+        parked.gauge(mailbox).record(count)
     }
 
     /// `mailbox` woke at `moment`: an IDLE notification or a poll. Its idle age counts from here.

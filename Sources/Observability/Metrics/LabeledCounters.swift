@@ -25,3 +25,27 @@ final class LabeledCounters: Sendable {
         }
     }
 }
+
+/// The gauges of one metric split by one label (parked folders by mailbox), made on first use and kept.
+final class LabeledGauges: Sendable {
+    private let name: String
+    private let labelName: String
+    private let factory: any MetricsFactory
+    private let gauges = NIOLockedValueBox<[String: Gauge]>([:])
+
+    init(name: String, labelName: String, factory: any MetricsFactory) {
+        self.name = name
+        self.labelName = labelName
+        self.factory = factory
+    }
+
+    /// The gauge for `value`, made now if it is the first time.
+    func gauge(_ value: String) -> Gauge {
+        gauges.withLockedValue { gauges in
+            if let gauge = gauges[value] { return gauge }
+            let gauge = Gauge(label: name, dimensions: [(labelName, value)], factory: factory)
+            gauges[value] = gauge
+            return gauge
+        }
+    }
+}
