@@ -41,6 +41,8 @@ enum QuotedStructure {
     private struct Candidate {
         let node: LibXML2Node
         let rule: Rule
+        /// The first node to cut: the element, or the attribution element right above it.
+        var first: LibXML2Node
         /// Document-order numbers: the first node of the cut and the first node after the element.
         var start: Int
         var end = Int.max
@@ -69,6 +71,7 @@ enum QuotedStructure {
                         if candidate.rule == .citeBlockquote, let prefix = citePrefix,
                            previousElement(of: node) == prefix.node {
                             candidate.start = prefix.start
+                            candidate.first = prefix.node
                         }
                         open.append((node, candidates.count))
                         candidates.append(candidate)
@@ -94,25 +97,24 @@ enum QuotedStructure {
             }
         }
         guard let chosen = choose(candidates, visibleText: visibleText) else { return nil }
-        let first = chosen.start == candidates[chosen.index].start ? candidates[chosen.index].node
-            : previousElement(of: candidates[chosen.index].node)!
+        let first = candidates[chosen].first
         let nodes = nodesToTheEnd(from: first)
         guard !isForward(nodes, after: first) else { return nil }
         nodes.forEach { xmlUnlinkNode($0) }
-        return (candidates[chosen.index].rule, nodes)
+        return (candidates[chosen].rule, nodes)
     }
 
     /// The first quoting element that runs to the end, or an earlier one after which nothing visible
     /// comes before it.
-    private static func choose(_ candidates: [Candidate], visibleText: [Int]) -> (index: Int, start: Int)? {
+    private static func choose(_ candidates: [Candidate], visibleText: [Int]) -> Int? {
         let toTheEnd = candidates.firstIndex { $0.rule.runsToTheEnd }
         let limit = toTheEnd.map { candidates[$0].start } ?? Int.max
         for (index, candidate) in candidates.enumerated() where !candidate.rule.runsToTheEnd && candidate.start < limit {
             if firstAtOrAfter(candidate.end, in: visibleText).map({ $0 >= limit }) ?? true {
-                return (index, candidate.start)
+                return index
             }
         }
-        return toTheEnd.map { ($0, candidates[$0].start) }
+        return toTheEnd
     }
 
     /// The first number in the sorted `numbers` that is at least `value`.
@@ -129,27 +131,27 @@ enum QuotedStructure {
     private static func candidate(_ node: LibXML2Node, order: Int) -> Candidate? {
         let tagName = node.tagName
         if let id = node.attribute("id") {
-            if id.hasPrefix("divRplyFwdMsg") { return Candidate(node: node, rule: .outlookReplyHeader, start: order) }
-            if id == "appendonsend" { return Candidate(node: node, rule: .outlookAppendOnSend, start: order) }
+            if id.hasPrefix("divRplyFwdMsg") { return Candidate(node: node, rule: .outlookReplyHeader, first: node, start: order) }
+            if id == "appendonsend" { return Candidate(node: node, rule: .outlookAppendOnSend, first: node, start: order) }
             if id == "mail-editor-reference-message-container" {
-                return Candidate(node: node, rule: .outlookMobileReference, start: order)
+                return Candidate(node: node, rule: .outlookMobileReference, first: node, start: order)
             }
-            if id.hasPrefix("yahoo_quoted") { return Candidate(node: node, rule: .yahooQuoted, start: order) }
+            if id.hasPrefix("yahoo_quoted") { return Candidate(node: node, rule: .yahooQuoted, first: node, start: order) }
         }
         if tagName == "blockquote", node.attribute("type")?.lowercased() == "cite" {
-            return Candidate(node: node, rule: .citeBlockquote, start: order)
+            return Candidate(node: node, rule: .citeBlockquote, first: node, start: order)
         }
         if let classes = node.attribute("class") {
             let names = classes.split(separator: " ")
             if tagName == "div", names.contains("gmail_quote") || names.contains("gmail_quote_container") {
-                return Candidate(node: node, rule: .gmailQuote, start: order)
+                return Candidate(node: node, rule: .gmailQuote, first: node, start: order)
             }
-            if names.contains("moz-cite-prefix") { return Candidate(node: node, rule: .thunderbirdCitePrefix, start: order) }
-            if names.contains("yahoo_quoted") { return Candidate(node: node, rule: .yahooQuoted, start: order) }
+            if names.contains("moz-cite-prefix") { return Candidate(node: node, rule: .thunderbirdCitePrefix, first: node, start: order) }
+            if names.contains("yahoo_quoted") { return Candidate(node: node, rule: .yahooQuoted, first: node, start: order) }
         }
         if tagName == "div", let style = node.attribute("style"), isOutlookHeaderSeparator(style),
            startsWithHeaderField(node) {
-            return Candidate(node: node, rule: .outlookBorderTop, start: order)
+            return Candidate(node: node, rule: .outlookBorderTop, first: node, start: order)
         }
         return nil
     }
@@ -200,7 +202,8 @@ enum QuotedStructure {
             above.insert(node, at: 0)
             previous = node.pointee.prev
         }
-        let text = (leadingText(of: above, limit: 300) + "\n" + leadingText(of: nodes, limit: 1500)).lowercased()
+        let text = (leadingText(of: above, limit: 300) + " " + leadingText(of: nodes, limit: 1500)).lowercased()
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
         if forwardCaptions.contains(where: { text.contains($0) }) { return true }
         for field in subjectFields {
             var rest = Substring(text)

@@ -12,6 +12,8 @@ struct ExplainCommand: AsyncParsableCommand {
             Control characters from the mail are shown as pictures (ESC as ␛, C1 controls as �).
             With --json, prints exactly one JSON object per line:
             {"file", "messageId", "action": "post"|"skip", "ticketId", "reason", "note", "text"}.
+            With --trimmed (not with --json), each explanation ends with what reply trimming cut
+            from the body, stretch by stretch, under the name of the rule that cut it.
             A file that cannot be read is reported on stderr; the others are still explained,
             and the exit status is 1.
             """
@@ -19,6 +21,9 @@ struct ExplainCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "One JSON object per file and line.")
     var json = false
+
+    @Flag(name: .long, help: "Below each note, show what reply trimming cut from the body and which rule cut it.")
+    var trimmed = false
 
     @Option(name: .long, help: "The ticket tag pattern: a regular expression with one capture group.")
     var ticketPattern: String = TicketPattern.defaultPattern
@@ -54,6 +59,9 @@ struct ExplainCommand: AsyncParsableCommand {
             let decision = extractor.decide(rawMessage: bytes)
             print(json ? ExplanationJSON.line(file: file, decision: decision)
                 : TerminalText.sanitized(Self.summary(file, decision)))
+            if trimmed, !json, let message = try? extractor.parse(bytes) {
+                print(TerminalText.sanitized(Self.trimReport(extractor.trimmedBody(of: message))))
+            }
         }
         if unreadable > 0 { throw ExitCode(1) }
     }
