@@ -1,5 +1,8 @@
-/// JSON written by hand so that every `--json` line keeps its documented key order and spells
-/// absent values as explicit nulls.
+import Foundation
+
+/// The `--json` lines, put together so that every line keeps its documented key order and spells absent values
+/// as explicit nulls, which Foundation's encoder does not promise for an object; each string is spelled by
+/// Foundation's encoder itself.
 enum JSONText {
     /// An object with `fields` in the given order; each value is already JSON.
     static func object(_ fields: [(key: String, value: String)]) -> String {
@@ -16,24 +19,12 @@ enum JSONText {
         value.map { String($0) } ?? "null"
     }
 
-    /// A JSON string literal (RFC 8259 escaping), or `null`.
+    /// A JSON string literal (RFC 8259 escaping, by `JSONEncoder`), or `null`.
     static func string(_ value: String?) -> String {
         guard let value else { return "null" }
-        var out = "\""
-        out.reserveCapacity(value.utf8.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        // A string always encodes; "null" is only a fallback for the impossible.
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }
