@@ -49,12 +49,18 @@ public final class DovecotServer: @unchecked Sendable {
     public var passwordFile: String { directory.appendingPathComponent("imap-password").path }
 
     /// Starts Dovecot and waits until both ports accept connections.
+    /// Starting a server that is already running is an error: a second master would exit at once ("already
+    /// running") while the ports answer for the first, which nothing would then stop.
     public func start() throws {
+        guard lock.withLock({ self.process == nil }) else {
+            throw HarnessError("Dovecot in \(directory.path) is already running: stop() it before starting it again")
+        }
         let process = try SpawnedProcess("/usr/sbin/dovecot", ["-F", "-c", configurationFile], errorLog: logFile)
         lock.withLock { self.process = process }
         for _ in 0..<500 {
-            if accepts(imapPort) && accepts(imapsPort) { return }
+            // Our master, not another one, must be the one listening.
             if process.hasExited() { break }
+            if accepts(imapPort) && accepts(imapsPort) { return }
             usleep(20_000)
         }
         stop()

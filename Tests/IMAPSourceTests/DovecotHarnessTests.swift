@@ -1,0 +1,29 @@
+import DovecotHarness
+import Foundation
+import Testing
+
+extension DovecotSuite {
+    /// The harness itself: each server starts once and is really down after `stop()`, so no test leaks one.
+    @Suite struct DovecotHarnessTests {
+        @Test func startingARunningServerFailsAndStopLeavesNoMasterBehind() throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            #expect(throws: HarnessError.self) { try server.start() }
+            #expect(Self.masters(of: server).count == 1)
+            server.stop()
+            #expect(Self.masters(of: server).isEmpty, "a Dovecot master still runs after stop()")
+            // And it can start again after a stop, as the reconnect tests do.
+            try server.start()
+            #expect(Self.masters(of: server).count == 1)
+        }
+
+        /// The PIDs of processes whose command line names this server's config file.
+        static func masters(of server: DovecotServer) -> [Int32] {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return entries.compactMap(Int32.init).filter { pid in
+                guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+                return String(decoding: data, as: UTF8.self).contains(server.configurationFile)
+            }
+        }
+    }
+}
