@@ -68,6 +68,12 @@ bench: deps
 	"$$($(SWIFT) build -c release --show-bin-path)/notegate-bench-e2e" ingest 1000
 	"$$($(SWIFT) build -c release --show-bin-path)/notegate-bench-e2e" ingest 4000
 
+# libFuzzer + AddressSanitizer on each fuzz target for FUZZ_SECONDS (default 60), one at a time,
+# seeded from fixtures/; prints executions per target and in total. See "Fuzzing" in README.md.
+.PHONY: fuzz
+fuzz: deps
+	scripts/fuzz.sh
+
 PREFIX ?= /usr/local
 # A release build with the Swift runtime linked in (so the host needs no Swift toolchain at run time), the
 # systemd unit and a credentials folder in place; the config stays yours to write. Installs the runtime

@@ -135,6 +135,21 @@ let package = Package(
                                          logging],
                           path: "Sources/GatewayBenchmark", swiftSettings: strictSwift),
 
+        // Fuzz targets, built with libFuzzer by `make fuzz`; a plain build makes each a reproducer that runs
+        // its one-input function over the files given.
+        .target(name: "FuzzHarness", swiftSettings: strictSwift),
+        .executableTarget(name: "notegate-fuzz-encoded-words", dependencies: ["FuzzHarness", "MailParsing"],
+                          path: "Sources/FuzzEncodedWords", swiftSettings: strictSwift),
+        .executableTarget(name: "notegate-fuzz-message", dependencies: ["FuzzHarness", "NoteExtraction"],
+                          path: "Sources/FuzzMessage", swiftSettings: strictSwift),
+        .executableTarget(name: "notegate-fuzz-html", dependencies: ["FuzzHarness", "HTMLText"],
+                          path: "Sources/FuzzHTML", swiftSettings: strictSwift),
+        .executableTarget(name: "notegate-fuzz-config", dependencies: ["FuzzHarness", "GatewayConfig"],
+                          path: "Sources/FuzzConfig", swiftSettings: strictSwift),
+        .executableTarget(name: "notegate-fuzz-imap",
+                          dependencies: ["FuzzHarness", "IMAPSource", "GatewayConfig", "NoteExtraction"],
+                          path: "Sources/FuzzIMAP", swiftSettings: strictSwift),
+
         // A private Dovecot per test; shared by every test target that needs a real IMAP server.
         .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
         // Crafted messages that attack the parser's resources, for tests and `make bench-hostile`.

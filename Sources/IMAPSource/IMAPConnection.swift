@@ -39,13 +39,18 @@ actor IMAPConnection {
     }
 
     /// Connects, protects the connection as configured, logs in, and reads the capabilities.
-    func open() throws {
+    /// A given `stream` stands for the connection (`IMAPReplay`): the greeting is read from it.
+    func open(over stream: UnsafeMutablePointer<mailstream>? = nil) throws {
         try wakePipe.requireUsable(host: config.host)
         let session = mailimap_new(0, nil)!
         mailimap_set_timeout(session, time_t(config.timeoutSeconds))
         self.session = session
         knownFolders = []
-        try connect(session)
+        if let stream {
+            try check(mailimap_connect(session, stream), "greeting")
+        } else {
+            try connect(session)
+        }
         try authenticate(session)
         try check(refreshCapabilities(session), "CAPABILITY")
         logger.info("IMAP connected", metadata: [

@@ -5,6 +5,7 @@
 // completes the handshake without checking the certificate chain or the host name.
 #include <libetpan/libetpan.h>
 #include "CEtPanBudget.h"
+#include "CEtPanMemory.h"
 
 /// What went wrong while connecting or negotiating TLS. `NOTEGATE_TLS_OK` is success.
 typedef enum {
