@@ -137,6 +137,10 @@ extension IMAPConnection {
             result = mailimap_oauth2_authenticate(session, user, try resolve(source).reveal())
         }
         guard Int(result) == MAILIMAP_NO_ERROR else {
+            // A connection that broke during the login is not a refusal: reconnect soon instead of parking.
+            if Int(result) == MAILIMAP_ERROR_STREAM {
+                throw IMAPError(.connectionLost, "connection to \(config.host):\(config.port) lost during the login")
+            }
             let reply = session.pointee.imap_response.map { String(cString: $0) } ?? "no reply"
             throw IMAPError(.authenticationFailed, "\(config.host) refused the login of \(user) (\(reply)); "
                 + "check `username`, the auth method and its password or token source")
