@@ -12,15 +12,20 @@ public enum HTMLText {
         public var maximumListIndent: Int
         /// Rendering stops once the text reaches this many bytes. Default: 8 MiB.
         public var maximumOutputBytes: Int
+        /// Only this many bytes of the document are parsed: libxml2's tree takes up to about 70 times
+        /// the bytes of markup it is built from (`x<br>` makes two nodes of 120 bytes each). Default: no limit.
+        public var maximumInputBytes: Int
 
-        public init(maximumQuoteDepth: Int = 16, maximumListIndent: Int = 16, maximumOutputBytes: Int = 8 << 20) {
+        public init(maximumQuoteDepth: Int = 16, maximumListIndent: Int = 16, maximumOutputBytes: Int = 8 << 20,
+                    maximumInputBytes: Int = .max) {
             self.maximumQuoteDepth = maximumQuoteDepth
             self.maximumListIndent = maximumListIndent
             self.maximumOutputBytes = maximumOutputBytes
+            self.maximumInputBytes = maximumInputBytes
         }
     }
 
-    /// The text of a document and whether rendering stopped at `Limits.maximumOutputBytes`.
+    /// The text of a document and whether it was cut at `Limits.maximumInputBytes` or `maximumOutputBytes`.
     public struct Rendering: Sendable, Equatable {
         public var text: String
         public var isTruncated: Bool
@@ -42,9 +47,11 @@ public enum HTMLText {
     public static func render(fromUTF8HTML html: [UInt8], limits: Limits, cuttingQuotedHistory: Bool = false) -> Rendering {
         guard !html.isEmpty else { return Rendering(text: "", isTruncated: false) }
         _ = parserInitialised
+        let inputIsCut = html.count > limits.maximumInputBytes
         let document = html.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { characters in
-                htmlReadMemory(characters.baseAddress, Int32(clamping: characters.count), nil, "UTF-8", parseOptions)
+                htmlReadMemory(characters.baseAddress, Int32(clamping: min(characters.count, limits.maximumInputBytes)),
+                               nil, "UTF-8", parseOptions)
             }
         }
         guard let document else { return Rendering(text: "", isTruncated: false) }
@@ -53,6 +60,7 @@ public enum HTMLText {
         var renderer = PlainTextRenderer(limits: limits)
         renderer.render(from: document.pointee.children)
         var rendering = renderer.finish()
+        rendering.isTruncated = rendering.isTruncated || inputIsCut
         rendering.quotedHistory = quotedHistory
         return rendering
     }

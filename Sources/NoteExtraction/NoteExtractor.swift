@@ -32,20 +32,29 @@ public struct NoteExtractor: Sendable {
         self.configuration = configuration
     }
 
-    /// How many times the note limit of text is read from a message (and at least 64 KiB): enough
-    /// for quote trimming to find the sender's own words, while text past it is never decoded.
+    /// How many times the note limit of text is read from a message: enough for quote trimming to
+    /// find the sender's own words, while text past it is never decoded.
     public static let textBudgetPerNoteByte = 4
+    /// The text budget is at least this, so that small notes still see the sender's words past a long quote.
+    public static let minimumTextBytes = 64 << 10
+    /// ... and at most this (or the note limit, if larger): reading and trimming text costs time in
+    /// proportion, and a message must be decided in well under a second.
+    public static let maximumTextBytes = 1 << 20
+    /// The most HTML that is parsed: libxml2's document tree takes up to about 70 times its size.
+    public static let maximumHTMLBytes = 512 << 10
 
     /// The budget every message is held to: the `MessageBudget` defaults, with the text cut at
-    /// `textBudgetPerNoteByte` times the note limit.
+    /// `textBudgetPerNoteByte` times the note limit, between `minimumTextBytes` and `maximumTextBytes`
+    /// (or the note limit, if larger).
     public var messageBudget: MessageBudget {
         let noteBytes = min(max(configuration.maximumNoteBytes, 0), 1 << 30)
-        return MessageBudget(maximumTextBytes: max(noteBytes * Self.textBudgetPerNoteByte, 64 << 10))
+        let textBytes = max(noteBytes, min(noteBytes * Self.textBudgetPerNoteByte, Self.maximumTextBytes))
+        return MessageBudget(maximumTextBytes: max(textBytes, Self.minimumTextBytes))
     }
 
-    /// How HTML bodies are rendered: at most the text budget of text.
+    /// How HTML bodies are rendered: at most `maximumHTMLBytes` of markup, and the text budget of text.
     var htmlLimits: HTMLText.Limits {
-        HTMLText.Limits(maximumOutputBytes: messageBudget.maximumTextBytes)
+        HTMLText.Limits(maximumOutputBytes: messageBudget.maximumTextBytes, maximumInputBytes: Self.maximumHTMLBytes)
     }
 
     /// Parses raw RFC 5322 bytes within `messageBudget`.
