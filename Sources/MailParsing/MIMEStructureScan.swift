@@ -26,6 +26,7 @@ struct MIMEStructureScan {
     private var contentType: [UInt8]?
     private var isReadingContentType = false
     private var headerBlockBytes = 0
+    private var headerBytes = 0
     private var headerFields = 0
     private var parts = 0
 
@@ -70,9 +71,11 @@ struct MIMEStructureScan {
         guard isInHeader else { return }
         guard !line.isEmpty else { return try endHeader() }
         headerBlockBytes += length
+        headerBytes += length
         guard headerBlockBytes <= budget.maximumHeaderBlockBytes else {
             throw .headerBlockTooLarge(limit: budget.maximumHeaderBlockBytes)
         }
+        guard headerBytes <= budget.maximumHeaderBytes else { throw .headersTooLarge(limit: budget.maximumHeaderBytes) }
         if line[0] == UInt8(ascii: " ") || line[0] == UInt8(ascii: "\t") {
             if isReadingContentType { contentType?.append(contentsOf: line) }
             return

@@ -17,6 +17,8 @@ public struct MessageBudget: Sendable, Equatable {
     public var maximumHeaderFields: Int
     /// The largest header block (a message's or part's header, up to its empty line). Default: 1 MiB.
     public var maximumHeaderBlockBytes: Int
+    /// How large all header blocks may be together (every header is parsed, addresses too). Default: 2 MiB.
+    public var maximumHeaderBytes: Int
     /// Header values longer than this are cut (not refused). Default: 16 KiB.
     public var maximumHeaderValueBytes: Int
     /// How many bytes of text the text parts together decode to; transfer decoding stops there and the
@@ -25,7 +27,7 @@ public struct MessageBudget: Sendable, Equatable {
 
     public init(maximumDepth: Int = 32, maximumParts: Int = 1_000, maximumDelimiterSearchBytes: Int = 200 << 20,
                 maximumStructureDeclarations: Int = 4_096,
-                maximumHeaderFields: Int = 10_000, maximumHeaderBlockBytes: Int = 1 << 20,
+                maximumHeaderFields: Int = 10_000, maximumHeaderBlockBytes: Int = 1 << 20, maximumHeaderBytes: Int = 2 << 20,
                 maximumHeaderValueBytes: Int = 16 << 10, maximumTextBytes: Int = 1 << 20) {
         self.maximumDepth = maximumDepth
         self.maximumParts = maximumParts
@@ -33,6 +35,7 @@ public struct MessageBudget: Sendable, Equatable {
         self.maximumStructureDeclarations = maximumStructureDeclarations
         self.maximumHeaderFields = maximumHeaderFields
         self.maximumHeaderBlockBytes = maximumHeaderBlockBytes
+        self.maximumHeaderBytes = maximumHeaderBytes
         self.maximumHeaderValueBytes = maximumHeaderValueBytes
         self.maximumTextBytes = maximumTextBytes
     }
@@ -54,6 +57,9 @@ extension MessageParseError {
     }
     static func tooManyHeaderFields(limit: Int) -> MessageParseError {
         .overBudget("header budget: the message has more than \(limit) header fields")
+    }
+    static func headersTooLarge(limit: Int) -> MessageParseError {
+        .overBudget("header budget: the header blocks together are larger than \(limit / 1024) KiB")
     }
     static func headerBlockTooLarge(limit: Int) -> MessageParseError {
         .overBudget("header budget: a header block is larger than \(limit / 1024) KiB")

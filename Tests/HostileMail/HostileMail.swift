@@ -21,7 +21,7 @@ public struct HostileMail: Sendable {
         blockquoteBomb, encodedWordSubject, hugeSubject, manyHeaderFields, hugeHeaderLine, flatParts,
         nestedHTMLTables, nestedHTMLLists, nestedHTMLDivs, encodedWordFrom, hugeBase64Line, nulBytes,
         invalidUTF8Headers, hugePlainText, manyAttachments, nestingAtBudget, delimiterSearchAtBudget, partsAtBudget, headerAtBudget,
-        hugeAddressList,
+        hugeAddressList, manyForwarded,
     ]
 
     /// The header every case starts with; `[#7]` makes a posting message.
@@ -242,5 +242,16 @@ public struct HostileMail: Sendable {
     public static let hugeAddressList = HostileMail(name: "huge-address-list", summary: "To: 1 MiB of addresses") {
         let addresses = String(repeating: "\"=?utf-8?q?A?=\" <a@b.c>, ", count: ((1 << 20) - 1024) / 27)
         return repeated("body line\r\n", toFill: $0, prefix: header(extra: "To: \(addresses)x@y.z\r\n") + "\r\n")
+    }
+
+    /// 999 forwarded messages, each with a long To list: every embedded header is parsed, addresses too.
+    public static let manyForwarded = HostileMail(name: "many-forwarded", summary: "999 message/rfc822 parts, long headers") { target in
+        let to = String(repeating: "\"Some One\" <someone@example.com>, ", count: max(1, target / 999 / 36))
+        var text = header(extra: "Content-Type: multipart/mixed; boundary=f\r\n") + "\r\n--f\r\n\r\nSee below.\r\n"
+        for index in 0..<999 {
+            text += "--f\r\nContent-Type: message/rfc822\r\n\r\nFrom: sender\(index)@example.com\r\nTo: \(to)last@example.com\r\n"
+                + "Subject: forwarded \(index)\r\n\r\nForwarded body \(index).\r\n"
+        }
+        return Array((text + "--f--\r\n").utf8)
     }
 }

@@ -92,6 +92,13 @@ private func budgetError(_ bytes: [UInt8], _ parser: MessageParser = MessagePars
         #expect(budgetError(crlf("From: a@x.example\nX-Long: \(long)\n\nbody\n")) == .headerBlockTooLarge(limit: 1 << 20))
     }
 
+    @Test func allHeaderBlocksTogetherHaveABudget() {
+        let block = "X-Long: " + String(repeating: "a", count: 900_000) + "\n"
+        let part = "--b\nContent-Type: message/rfc822\n\n\(block)Subject: inner\n\nbody\n"
+        let message = crlf("From: a@x.example\nContent-Type: multipart/mixed; boundary=b\n\n" + String(repeating: part, count: 3) + "--b--\n")
+        #expect(budgetError(message) == .headersTooLarge(limit: 2 << 20))
+    }
+
     @Test func longHeaderValuesAreCutNotRefused() throws {
         let long = String(repeating: "word ", count: 20_000)
         let message = try MessageParser().parse(crlf("From: a@x.example\nSubject: [#1] \(long)\n more\n\nbody\n"))

@@ -34,6 +34,7 @@ import Testing
         "parts-at-budget": .post,
         "header-at-budget": .post,
         "huge-address-list": .post,
+        "many-forwarded": .post,
     ]
 
     enum Expected: Equatable {
