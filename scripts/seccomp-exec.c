@@ -7,7 +7,8 @@
  *
  *   seccomp-exec USER MODE NEGATIVE SYSCALLS-FILE -- PROGRAM [ARGUMENT...]
  *
- *   USER           user to switch to before the filter is loaded (`nobody`), as DynamicUser= would
+ *   USER           user to switch to before the filter is loaded (`nobody`), as DynamicUser= would;
+ *                  an unprivileged caller names itself
  *   MODE           `allow`: only the listed calls are permitted; `deny`: the listed calls are refused
  *   NEGATIVE       what a refused call does: `kill` (SIGSYS, as systemd without SystemCallErrorNumber=)
  *                  or an errno number (SystemCallErrorNumber=)
@@ -65,10 +66,13 @@ int main(int argc, char **argv) {
     }
     fclose(list);
 
-    /* systemd switches user first and loads the filter as late as possible, just before execve. */
-    if (setgroups(0, NULL) != 0) fail("setgroups", errno);
-    if (setgid(account->pw_gid) != 0) fail("setgid", errno);
-    if (setuid(account->pw_uid) != 0) fail("setuid", errno);
+    /* systemd switches user first and loads the filter as late as possible, just before execve. An
+     * unprivileged caller naming itself stays as it is. */
+    if (getuid() != account->pw_uid) {
+        if (setgroups(0, NULL) != 0) fail("setgroups", errno);
+        if (setgid(account->pw_gid) != 0) fail("setgid", errno);
+        if (setuid(account->pw_uid) != 0) fail("setuid", errno);
+    }
     int result = seccomp_load(filter); /* sets PR_SET_NO_NEW_PRIVS, as NoNewPrivileges=yes */
     if (result < 0) fail("seccomp_load", -result);
     seccomp_release(filter);
