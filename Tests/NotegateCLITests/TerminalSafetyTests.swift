@@ -46,6 +46,13 @@ import Testing
         #expect((object["note"] as? String)?.contains(Self.hostile) == true)
     }
 
+    @Test func theErrorACommandEndsWithShowsControlCharactersAsPictures() async throws {
+        let result = try await NotegateBinary.run(["ledger", "show", "--ledger", "/no/such/\(Self.hostile).sqlite", "1"])
+        #expect(result.status != 0)
+        Self.expectNoControlCharacters(result.stderr, "the error of ledger show")
+        #expect(result.stderr.contains("Error: no ledger at /no/such/\(Self.shown).sqlite"), "\(result.stderr)")
+    }
+
     @Test func ledgerListAndShowShowControlCharactersAsPictures() async throws {
         let file = try LedgerFile()
         let id = try await file.write(at: Date()) { ledger in
