@@ -54,6 +54,13 @@ public struct QuoteTrimmer: Sendable {
                 cuts.append((history.line..<lines.count, history.rule))
             }
         }
+        // A mailing list's or app's footer can follow the quoted history: taken off first, the history
+        // is at the end, where it is cut.
+        if let last = lines[..<ownEnd].lastIndex(where: { !$0.isBlank }), !lines[last].isQuoted {
+            var own = Array(0...last)
+            cuts += cutFooterAndSignatureRule(from: &own, lines)
+            ownEnd = own.last.map { $0 + 1 } ?? 0
+        }
         if let quoteStart = trailingQuoteStart(lines, before: ownEnd) {
             let attribution = attributionStart(lines, endingBefore: quoteStart, from: 0)
             cuts.append(((attribution ?? quoteStart)..<ownEnd, attribution == nil ? .trailingQuote : .attribution))
@@ -106,11 +113,15 @@ public struct QuoteTrimmer: Sendable {
         if single, Attribution.startsLikeOne(lines[last]) {
             return last
         }
-        // The end of a wrapped attribution can match by itself ("bob@example.com> wrote:").
-        for count in 2...3 where last - count + 1 >= lowest {
+        // The end of a wrapped attribution can match by itself ("bob@example.com> wrote:"), and so can
+        // its last two lines ("<bob@example.com>\nwrote:"): the longest wrap that opens like one wins.
+        for count in [3, 2] where last - count + 1 >= lowest {
             let first = last - count + 1
-            if lines[first].isBlank || lines[first].isQuoted { break }
-            if Attribution.matches(wrapped: lines[first...last], aboveQuote: true) {
+            let wrapped = lines[first...last]
+            guard !wrapped.contains(where: { $0.isBlank || $0.isQuoted }),
+                  count == 2 || Attribution.startsLikeOne(lines[first])
+            else { continue }
+            if Attribution.matches(wrapped: wrapped, aboveQuote: true) {
                 return first
             }
         }
@@ -172,12 +183,28 @@ public struct QuoteTrimmer: Sendable {
 
     private static let signatureLines = 10
 
+    /// Whether the lines below a drawn line read like a signature: short lines, the first a name or a
+    /// title (a few words, not starting in lower case, not a question or an introduction), not a paragraph.
     private func isSignature(_ below: ArraySlice<Int>, _ lines: [ReplyLine]) -> Bool {
         let text = below.filter { $0 != Self.blankLine && !lines[$0].isBlank }.map { lines[$0].trimmed }
         guard let first = text.first else { return true }
-        return text.allSatisfy { $0.utf8.count <= 160 } && !(first.first?.isLowercase ?? false)
+        // A mailing list's footer starts in lower case ("riak-users mailing list") but gives an address.
+        let givesContact = text.contains { $0.contains("@") || $0.contains("://") }
+        return text.allSatisfy { $0.utf8.count <= 160 } && (givesContact || !(first.first?.isLowercase ?? false))
             && !first.hasSuffix(":") && !first.hasSuffix("?")
+            && first.split(whereSeparator: \.isWhitespace).count <= Self.signatureFirstLineWords
+            && !isListItem(first)
     }
+
+    /// "1. Check the cable", "2) …", "- item", "* item": the content of a message, not a name.
+    private func isListItem(_ line: Substring) -> Bool {
+        if line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("• ") { return true }
+        let afterNumber = line.drop(while: \.isNumber)
+        return afterNumber.count < line.count && (afterNumber.hasPrefix(". ") || afterNumber.hasPrefix(") "))
+    }
+
+    /// "Dr. Maria Fernanda Lopez García, Head of Logistics" still counts; a sentence does not.
+    private static let signatureFirstLineWords = 7
 
     /// Where the signature that ends forwarded content starts: one after the last forward's start.
     private func finalSignature(_ lines: [ReplyLine], from start: Int) -> Int? {

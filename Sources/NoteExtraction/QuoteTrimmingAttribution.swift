@@ -107,6 +107,10 @@ enum Attribution {
             return true
         }
         guard colon || dashed else { return false }
+        // Mail.ru, Yandex and others: `30.09.2017, 18.30, "Bob" <bob@example.com>:`, no verb, any language.
+        if hasDate, hasAddress, line.hasSuffix(">:"), line.contains("<") {
+            return true
+        }
         let lowercased = line.lowercased()
         for language in languages {
             for verb in language.verbs {

@@ -45,8 +45,8 @@ struct ReplyLine {
     /// The signature delimiter: "-- " by convention (RFC 3676), "--" as often written.
     var isSignatureDelimiter: Bool { text.hasPrefix("--") && trimmed == "--" }
 
-    /// A line drawn to set a signature apart: an em dash alone, or at least two of `_ * = ~ # + -` and
-    /// nothing else but spaces ("* * *", "=====", "___"). Only a delimiter near the end of the text.
+    /// A line drawn to set a signature apart: an em or en dash alone, or at least two of `_ * = ~ # + - — –`
+    /// and nothing else but spaces ("* * *", "=====", "___", "—————"). Only a delimiter near the end of the text.
     var isSignatureRule: Bool {
         guard text.utf8.count <= 120 else { return false }
         let line = trimmed
@@ -54,7 +54,7 @@ struct ReplyLine {
         var marks = 0
         for scalar in line.unicodeScalars {
             switch scalar {
-            case "_", "*", "=", "~", "#", "+", "-": marks += 1
+            case "_", "*", "=", "~", "#", "+", "-", "—", "–": marks += 1
             case " ", "\t": continue
             default: return false
             }

@@ -388,5 +388,37 @@ extension LabeledReply {
             Your request (4471) has been updated.
             Reply to this email to add a comment.
             """, keep: "Please escalate this.\n\nThanks,\nOmar"),
+        LabeledReply(kind: "Mail.ru, date first with unquoted history", body: """
+            The contract is signed, scan attached.
+
+            Wednesday, 4 March 2026, 3:32 PM +03:00 from Acme Legal <legal@acme.example>:
+
+            Please sign the contract and send us a scan.
+            Best regards, Legal
+            """, keep: "The contract is signed, scan attached."),
+        LabeledReply(kind: "Yandex, date first with unquoted history", body: """
+            Оплатил.
+
+            04.03.2026, 15.32, "Acme Бухгалтерия" <buh@acme.example>:
+
+            Счёт во вложении.
+            """, keep: "Оплатил."),
+        LabeledReply(kind: "Name, address and verb each on a line of their own", body: """
+            Thanks, here is the config:
+
+            > retries: 3
+            > timeout: 30
+
+            Bea
+
+            On Mar 3, 2026, at 9:14 AM, Acme Support Team
+            <support@acme.example>
+            wrote:
+
+            > Could you send your configuration?
+            >
+            > ---
+            > Reply to this email directly or view it in the portal.
+            """, keep: "Thanks, here is the config:\n\n> retries: 3\n> timeout: 30\n\nBea"),
     ]
 }

@@ -94,5 +94,23 @@ extension LabeledReply {
               > Please unlock my account.
               > Thanks
             """, keep: "Done, the account is unlocked."),
+        LabeledReply(kind: "Bottom-posted list reply with the list's footer", body: """
+            Hi,
+            On Tue, 2026-03-03 at 09:14 +0100, Dana Reyes wrote:
+            > How do I clear all keys of a bucket after a test?
+
+            List the keys and delete each one; there is no single call for it.
+
+            > --
+            > Dana
+            > _______________________________________________
+            > storage-users mailing list
+            > storage-users@lists.example
+
+            __
+            storage-users mailing list
+            storage-users@lists.example
+            https://lists.example/listinfo/storage-users
+            """, keep: "Hi,\n\nList the keys and delete each one; there is no single call for it."),
     ]
 }

@@ -120,5 +120,53 @@ extension LabeledReply {
             =====
             Did you also get the second file?
             """, keep: "Here is the summary.\n\n=====\nDid you also get the second file?"),
+        LabeledReply(kind: "Signature after a run of em dashes", body: """
+            Thanks for the update!
+
+            Cheers 🎉
+            Sarah
+
+            —————
+            Sarah Johnson
+            Product Manager
+            📧 sarah@customer.example
+            """, keep: "Thanks for the update!\n\nCheers 🎉\nSarah"),
+        LabeledReply(kind: "Markdown separators between paragraphs are text", body: """
+            Here is my analysis:
+
+            ## Results
+            ----
+
+            1. Latency is down by 40 %
+            2. Fewer timeouts
+
+            ====
+
+            Both separators above are part of my message.
+            """, keep: """
+            Here is my analysis:
+
+            ## Results
+            ----
+
+            1. Latency is down by 40 %
+            2. Fewer timeouts
+
+            ====
+
+            Both separators above are part of my message.
+            """),
+        LabeledReply(kind: "Signature and a footer after it", body: """
+            Thanks for your help!
+
+            Best regards,
+            John
+
+            --
+            John Doe
+            Senior Developer
+
+            Sent from my iPhone
+            """, keep: "Thanks for your help!\n\nBest regards,\nJohn"),
     ]
 }
