@@ -148,12 +148,12 @@ public final class GatewayRuntime: Sendable {
             metrics?.setParkedFolders(mailbox: key.account, count: await health.parkedFolderCount(key.account))
         case .connectionFailed(let reason):
             await health.mailboxUnreachable(key.account, reason: reason)
-        case .caughtUp:
         case .parked(let reason, _):
             await health.mailboxParked(key.account, folder: key.folder, reason: reason)
             metrics?.recordParked(mailbox: key.account)
             metrics?.setParkedFolders(mailbox: key.account, count: await health.parkedFolderCount(key.account))
             await tally.parked(key, reason: reason)
+        case .caughtUp:
             metrics?.recordWake(mailbox: key.account)
             await tally.caughtUp(key)
         }
@@ -240,9 +240,9 @@ actor RunTally {
     private(set) var summary = RunSummary()
     private(set) var queued = 0
     private(set) var caughtUp: Set<MailboxKey> = []
-
     /// Watchers that opened a session at least once, to tell a reconnect from the first connection.
     private var everConnected: Set<MailboxKey> = []
+
     func add(_ result: IntakeResult) {
         if case .queued = result { queued += 1 }
         summary.add(result)
@@ -255,7 +255,6 @@ actor RunTally {
     func caughtUp(_ key: MailboxKey) {
         caughtUp.insert(key)
     }
-}
 
     /// A session of `key` opened; returns whether it is a reconnect (an earlier session was lost).
     func connected(_ key: MailboxKey) -> Bool {
@@ -268,6 +267,7 @@ actor RunTally {
         summary.parked["\(key.account) \(key.folder)"] = reason
         caughtUp.insert(key)
     }
+}
 
 extension APIOutcome {
     init(_ kind: PostOutcome.Kind) {

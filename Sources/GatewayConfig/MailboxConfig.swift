@@ -93,13 +93,13 @@ public struct MailboxConfig: Sendable, Equatable {
     public var actions: OutcomeActions
     /// Default `.new`.
     public var startFrom: StartFrom
-
-    public init(name: String, host: String, port: Int? = nil, transport: Transport = .imaps,
     /// Seconds a parked mailbox waits before it tries again. A mailbox is parked after an error that only
     /// a configuration change can fix (a refused login, an untrusted certificate, STARTTLS refused, a folder
     /// that does not exist); the other mailboxes and posting go on. Default 900: long enough that a wrong
     /// password never locks the account.
     public var configurationRetrySeconds: Int
+
+    public init(name: String, host: String, port: Int? = nil, transport: Transport = .imaps,
                 allowInsecure: Bool = false, tls: TLSSettings = TLSSettings(), username: String,
                 authentication: Authentication, oauthTokenCommandTimeoutSeconds: Int = 10,
                 folders: [String] = ["INBOX"],
@@ -123,6 +123,6 @@ public struct MailboxConfig: Sendable, Equatable {
         self.timeoutSeconds = timeoutSeconds
         self.actions = actions
         self.startFrom = startFrom
+        self.configurationRetrySeconds = configurationRetrySeconds
     }
 }
-        self.configurationRetrySeconds = configurationRetrySeconds
