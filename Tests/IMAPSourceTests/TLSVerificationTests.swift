@@ -124,22 +124,9 @@ final class ScriptedStartTLSServer: @unchecked Sendable {
     private var commands: [String] = []
 
     init(answer: String) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0 && listen(fd, 1) == 0
-            }
-        }
-        guard listening else {
-            close(fd)
-            throw HarnessTimeout(description: "cannot listen on 127.0.0.1: errno \(errno)")
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let listener = try LoopbackListener(backlog: 1)
+        self.listener = listener.socket
+        port = listener.port
         Thread { [self] in
             defer { done.signal() }
             let connection = accept(self.listener, nil, nil)

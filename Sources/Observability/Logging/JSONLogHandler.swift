@@ -46,13 +46,16 @@ public struct JSONLogHandler: LogHandler {
         if let error = event.error {
             line.append("error", .string(String(describing: error)))
         }
-        for (key, value) in mergedMetadata(event.metadata).sorted(by: { $0.key < $1.key }) {
+        for (key, value) in entryMetadata(event.metadata).sorted(by: { $0.key < $1.key }) {
             line.append(Self.ownKeys.contains(key) ? "metadata.\(key)" : key, value)
         }
         write(line.text + "\n")
     }
+}
 
-    private func mergedMetadata(_ call: Logger.Metadata?) -> Logger.Metadata {
+extension LogHandler {
+    /// The metadata of one entry: the handler's, the metadata provider's, then the call's, later ones winning.
+    func entryMetadata(_ call: Logger.Metadata?) -> Logger.Metadata {
         var merged = metadata
         if let provided = metadataProvider?.get() {
             merged.merge(provided) { _, provided in provided }

@@ -31,7 +31,7 @@ public struct TextLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = mergedMetadata(event.metadata).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        var fields = entryMetadata(event.metadata).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         if let error = event.error {
             fields.append("error=\(error)")
         }
@@ -39,16 +39,5 @@ public struct TextLogHandler: LogHandler {
         let line = "\(Date().formatted(.iso8601WithMilliseconds)) \(event.level) \(label) :\(metadataText) "
             + "[\(event.source)] \(event.message)"
         write(TerminalText.sanitized(line, keepingNewlines: false) + "\n")
-    }
-
-    private func mergedMetadata(_ call: Logger.Metadata?) -> Logger.Metadata {
-        var merged = metadata
-        if let provided = metadataProvider?.get() {
-            merged.merge(provided) { _, provided in provided }
-        }
-        if let call {
-            merged.merge(call) { _, call in call }
-        }
-        return merged
     }
 }
