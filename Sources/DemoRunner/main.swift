@@ -1,7 +1,7 @@
 // `make demo`: the gateway end to end on loopback. Starts a private Dovecot and the LeadSquared
-// sandbox, seeds the mailbox with a dozen realistic messages, runs one gateway pass until the
-// mailbox is drained (printing each note as it is posted), prints the summary and the ledger,
-// and stops everything it started.
+// sandbox, seeds the mailbox with a dozen realistic messages and a forward carrying a 30 MB
+// attachment, runs one gateway pass until the mailbox is drained (printing each note as it is
+// posted), prints the summary and the ledger, and stops everything it started.
 import DovecotHarness
 import Foundation
 import Gateway
@@ -32,7 +32,10 @@ for name in demoMessages {
     let bytes = try Data(contentsOf: packageRoot.appendingPathComponent("fixtures").appendingPathComponent(name))
     try dovecot.append(Array(bytes))
 }
-say("Seeded INBOX with \(demoMessages.count) messages from fixtures/.\n")
+// One more, made here rather than committed: an agent forwards a customer's mail that carries a
+// 30 MB log file. notegate fetches its header and text (a few KB) and names the attachment.
+try dovecot.append(forwardWithLargeAttachment(megabytes: 30))
+say("Seeded INBOX with \(demoMessages.count) messages from fixtures/ and a forward carrying a 30 MB attachment.\n")
 
 let config = try LoopbackGatewayConfig(
     directory: dovecot.directory.appendingPathComponent("demo"), dovecot: dovecot,
@@ -81,4 +84,49 @@ struct NoteReader: Sendable {
         guard let reader = try? SQLiteLedgerReader(readOnlyPath: path) else { return "" }
         return (try? await reader.entry(id))?.note ?? ""
     }
+}
+
+/// A forwarded mail (message/rfc822) whose inner message carries a log file of `megabytes` MB,
+/// base64 in the message: what Gmail's and Outlook's attachment limits let through every day.
+func forwardWithLargeAttachment(megabytes: Int) -> [UInt8] {
+    let chunk = Data((0..<57).map { UInt8($0 * 7 % 256) }).base64EncodedString() + "\r\n"
+    let attachment = String(repeating: chunk, count: megabytes * 1024 * 1024 / 57)
+    return Array("""
+    From: Sam Ortiz <sam@support.example>\r
+    To: notes@support.example\r
+    Subject: Fwd: [#143] Nightly export crashes\r
+    Date: Tue, 24 Nov 2026 10:00:00 +0100\r
+    Message-ID: <demo-forward-large@support.example>\r
+    MIME-Version: 1.0\r
+    Content-Type: multipart/mixed; boundary="outer"\r
+    \r
+    --outer\r
+    Content-Type: text/plain; charset=utf-8\r
+    \r
+    Forwarding the customer's report; the full log is in their mail.\r
+    --outer\r
+    Content-Type: message/rfc822\r
+    Content-Disposition: inline\r
+    \r
+    From: Customer <it@customer.example>\r
+    Subject: Nightly export crashes\r
+    Date: Mon, 23 Nov 2026 22:00:00 +0100\r
+    Message-ID: <demo-customer-report@customer.example>\r
+    MIME-Version: 1.0\r
+    Content-Type: multipart/mixed; boundary="inner"\r
+    \r
+    --inner\r
+    Content-Type: text/plain; charset=utf-8\r
+    \r
+    The nightly export failed again at 02:13; the log is attached.\r
+    --inner\r
+    Content-Type: text/plain; name="export.log"\r
+    Content-Disposition: attachment; filename="export.log"\r
+    Content-Transfer-Encoding: base64\r
+    \r
+    \(attachment)--inner--\r
+    \r
+    --outer--\r
+
+    """.utf8)
 }

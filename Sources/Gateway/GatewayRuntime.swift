@@ -107,7 +107,8 @@ public final class GatewayRuntime: Sendable {
         let incoming = IncomingMessage(
             location: MessageLocation(account: message.mailbox.account, folder: message.mailbox.folder,
                                       uidValidity: message.uidValidity, uid: message.uid),
-            raw: message.raw, size: message.size, isTooLarge: message.isTooLarge, isBeforeStart: message.isBeforeStart)
+            raw: message.raw, size: message.size, isTooLarge: message.isTooLarge, isBeforeStart: message.isBeforeStart,
+            tooLargeDetail: message.tooLargeDetail)
         let result = try await intake.ingest(incoming)
         await tally.add(result)
         switch result {

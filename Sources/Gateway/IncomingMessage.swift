@@ -7,17 +7,20 @@ public struct IncomingMessage: Sendable {
     public var raw: [UInt8]
     /// The whole message's size on the server, in bytes.
     public var size: Int
-    /// The message is above the mailbox's size limit; `raw` holds its header and structure only.
+    /// The message's header alone is over the mailbox's `max_message_bytes`; `raw` holds the start of its header only.
     public var isTooLarge: Bool
+    /// Why it is too large, for the ledger's detail (`its header alone is over 26214400 bytes (max_message_bytes)`).
+    public var tooLargeDetail: String?
     /// The message was already in the mailbox before notegate was first started on it (`start_from`).
     public var isBeforeStart: Bool
 
     public init(location: MessageLocation, raw: [UInt8], size: Int, isTooLarge: Bool = false,
-                isBeforeStart: Bool = false) {
+                isBeforeStart: Bool = false, tooLargeDetail: String? = nil) {
         self.location = location
         self.raw = raw
         self.size = size
         self.isTooLarge = isTooLarge
+        self.tooLargeDetail = tooLargeDetail
         self.isBeforeStart = isBeforeStart
     }
 }

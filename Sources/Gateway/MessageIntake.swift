@@ -148,7 +148,8 @@ public struct MessageIntake: Sendable {
         }
         if message.isTooLarge {
             return (sighting, .skip(reason: GatewaySkip.tooLarge, ticketID: decision.ticketID,
-                                    draftNote: decision.draftNote))
+                                    draftNote: decision.draftNote,
+                                    detail: message.tooLargeDetail ?? "its header alone is over max_message_bytes"))
         }
         switch decision.action {
         case .post(let ticketID, let note):

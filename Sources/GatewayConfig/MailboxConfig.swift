@@ -82,7 +82,9 @@ public struct MailboxConfig: Sendable, Equatable {
     public var oauthTokenCommandTimeoutSeconds: Int
     /// Folders to read. Default `[INBOX]`.
     public var folders: [String]
-    /// Messages larger than this (RFC822.SIZE) are reported as too large without downloading text. Default 25 MiB.
+    /// The most bytes fetched for one message: its header, the text parts read, forwarded messages'
+    /// headers (attachments are never fetched). Text past it is cut; a message whose header alone is
+    /// larger is skipped `too-large`. Default 25 MiB.
     public var maxMessageBytes: Int
     /// Seconds between checks for new mail when the server has no IDLE. Default 60.
     public var pollIntervalSeconds: Int

@@ -12,7 +12,9 @@ struct FetchCommand: AsyncParsableCommand {
         abstract: "Show the new messages of each configured mailbox and what notegate would do with them.",
         discussion: """
         Connects to every mailbox in the config file, reads the messages of its folders without \
-        marking them read, and prints one line per message: UID, size, and the ticket decision. \
+        marking them read, and prints one line per message: UID, size on the server, the bytes \
+        notegate fetched of it (its header and text, never attachments; at most max_message_bytes), \
+        and the ticket decision. \
         Nothing changes on the server and nothing is posted, so it is safe before going live.
         """
     )
@@ -42,8 +44,11 @@ struct FetchCommand: AsyncParsableCommand {
     }
 
     private func line(for message: FetchedMessage, extractor: NoteExtractor) -> String {
-        let head = "  uid \(message.uid)  \(message.size) bytes  "
-        if message.isTooLarge { return head + "skip: too large" }
+        let head = "  uid \(message.uid)  \(message.size) bytes, \(message.fetchedBytes) fetched  "
+        if let problem = message.fetchProblem { return head + "error: \(problem)" }
+        if message.isTooLarge {
+            return head + "skip: too-large" + (message.tooLargeDetail.map { " (\($0))" } ?? "")
+        }
         if message.isBeforeStart { return head + "skip: before-start (there before the first start; start_from)" }
         let decision = extractor.decide(rawMessage: message.raw)
         switch decision.action {

@@ -131,6 +131,15 @@ public final class DovecotServer: @unchecked Sendable {
         return (sent, body)
     }
 
+    /// The `out=` figures of every session that ended after `logOffset` bytes of the log, in the
+    /// order they ended: the bytes Dovecot sent each client.
+    public func bytesSent(after logOffset: Int) -> [Int] {
+        let recent = String(decoding: log.utf8.dropFirst(logOffset), as: UTF8.self)
+        return recent.split(separator: "\n").compactMap { line in
+            line.firstMatch(of: /\bout=(\d+)/).flatMap { Int($0.1) }
+        }
+    }
+
     private func writeConfiguration() throws {
         let root = directory.path
         let configuration = """
@@ -147,6 +156,7 @@ public final class DovecotServer: @unchecked Sendable {
         mail_location = maildir:\(root)/mail/%u
         first_valid_uid = 1
         mail_max_userip_connections = 100
+        imap_logout_format = in=%i out=%o hdr_bytes=%{fetch_hdr_bytes} body_count=%{fetch_body_count} body_bytes=%{fetch_body_bytes}
         \(capabilities.map { "imap_capability = \($0)" } ?? "")
         passdb {
           driver = passwd-file

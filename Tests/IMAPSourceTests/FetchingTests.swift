@@ -57,6 +57,7 @@ extension DovecotSuite {
             let raw = String(decoding: fetched.raw, as: UTF8.self)
             #expect(fetched.size > 20_000_000)
             #expect(!fetched.isTooLarge)
+            #expect(fetched.fetchedBytes < 2_048)
             #expect(raw.contains(text))
             #expect(raw.contains("Subject: Re: [Ticket #2048] crash log"))
             #expect(raw.contains("filename=\"crash.log\""))
@@ -74,16 +75,58 @@ extension DovecotSuite {
             #expect(bodyBytes < 1_024)
         }
 
-        @Test func messageAboveTheLimitIsReportedTooLargeWithoutText() async throws {
+        @Test func textPastTheBudgetIsFetchedPartiallyAndMarked() async throws {
             let server = try DovecotServer()
             defer { server.stop() }
-            try server.append(textMessage(subject: "big", body: String(repeating: "lorem ipsum ", count: 2_000)))
+            let body = String(repeating: "lorem ipsum dolor sit amet\r\n", count: 12_000) // 336 KB
+            try server.append(textMessage(subject: "[#5] long text", body: body))
+            let logOffset = server.log.utf8.count
+            let limit = 100_000
+            let watcher = MailboxWatcher(mailbox: mailboxConfig(server, maxMessageBytes: limit), folder: "INBOX",
+                                         checkpoints: InMemoryCheckpointStore(), logger: testLogger)
+            let fetched = try #require(try await watcher.peekNewMessages().first)
+            let raw = String(decoding: fetched.raw, as: UTF8.self)
+            #expect(!fetched.isTooLarge)
+            #expect(fetched.fetchedBytes <= limit)
+            #expect(fetched.fetchedBytes > limit - 1_000)
+            #expect(raw.contains("Subject: [#5] long text"))
+            #expect(raw.contains("lorem ipsum dolor sit amet"))
+            #expect(raw.contains("X-Notegate-Truncated-Size: \(body.utf8.count)"))
+            let marked = raw.contains("[notegate: note truncated, 231 KB of text not fetched]")
+            #expect(marked)
+            let sent = try await sessionBytes(server, after: logOffset)
+            print("336 KB text under a 100,000-byte budget: Dovecot sent \(sent) bytes, notegate counted \(fetched.fetchedBytes)")
+            #expect(sent <= limit + 8_192)
+        }
+
+        @Test func headerOverTheBudgetIsTooLargeAndSaysSo() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            let received = (0..<100).map { "Received: from relay\($0).example.com by mx.example.com; Wed, 25 Nov 2026\r\n" }
+            try server.append(Array(("Subject: [#6] many hops\r\n" + received.joined()).utf8) + textMessage(subject: "x"))
             let watcher = MailboxWatcher(mailbox: mailboxConfig(server, maxMessageBytes: 4_096), folder: "INBOX",
                                          checkpoints: InMemoryCheckpointStore(), logger: testLogger)
             let fetched = try #require(try await watcher.peekNewMessages().first)
+            let raw = String(decoding: fetched.raw, as: UTF8.self)
             #expect(fetched.isTooLarge)
-            #expect(!String(decoding: fetched.raw, as: UTF8.self).contains("lorem ipsum"))
-            #expect(String(decoding: fetched.raw, as: UTF8.self).contains("Subject: big"))
+            #expect(fetched.tooLargeDetail == "its header alone is over 4096 bytes (max_message_bytes)")
+            #expect(fetched.fetchedBytes == 4_096)
+            #expect(raw.hasPrefix("Subject: [#6] many hops\r\n"))
+            #expect(!raw.contains("the printer is fixed"))
+        }
+
+        @Test func headerLongerThanTheFirstLookIsFetchedOnWithinTheBudget() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            let received = (0..<1_500).map { "Received: from relay\($0).example.com by mx.example.com; Wed, 25 Nov 2026\r\n" }
+            try server.append(Array(received.joined().utf8) + textMessage(subject: "[#8] after 110 KB of header"))
+            let watcher = MailboxWatcher(mailbox: mailboxConfig(server, maxMessageBytes: 1_000_000), folder: "INBOX",
+                                         checkpoints: InMemoryCheckpointStore(), logger: testLogger)
+            let fetched = try #require(try await watcher.peekNewMessages().first)
+            let raw = String(decoding: fetched.raw, as: UTF8.self)
+            #expect(!fetched.isTooLarge)
+            #expect(raw.contains("Subject: [#8] after 110 KB of header"))
+            #expect(raw.contains("the printer is fixed."))
         }
 
         @Test func fetchingNeverSetsSeen() async throws {
@@ -133,6 +176,12 @@ extension DovecotSuite {
             _ = try await second.waitFor(2)
             await stop(deleteTask)
             #expect(try server.flags(in: "INBOX").isEmpty)
+        }
+
+        /// The bytes Dovecot sent the sessions that ended after `logOffset`, once their logout is logged.
+        func sessionBytes(_ server: DovecotServer, after logOffset: Int) async throws -> Int {
+            try await eventually("Dovecot's logout line") { !server.bytesSent(after: logOffset).isEmpty }
+            return server.bytesSent(after: logOffset).reduce(0, +)
         }
     }
 }

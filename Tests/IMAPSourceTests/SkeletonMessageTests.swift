@@ -1,3 +1,4 @@
+import Foundation
 @testable import IMAPSource
 import Testing
 
@@ -102,5 +103,58 @@ private let forwardedReply = MessagePart(
 
         """
         #expect(raw == expected)
+    }
+}
+
+@Suite struct FetchMatchingTests {
+    @Test func answersAreMatchedToTheUIDsAskedForAndMerged() {
+        let header = Array("Subject: x\r\n\r\n".utf8)
+        let responses = [
+            FetchResponse(flags: ["\\Seen"]),                                  // `* 1 FETCH (FLAGS (\Seen))`
+            FetchResponse(uid: 1, flags: ["\\Seen", "\\Flagged"]),             // another client's change, with UID
+            FetchResponse(uid: 2, size: 300, flags: [], sections: ["HEADER": header]),
+            FetchResponse(uid: 9, flags: []),                                  // a message not asked for
+            FetchResponse(uid: 1, size: 100, flags: [], sections: ["HEADER": header]),
+        ]
+        let answers = FetchAnswers.match(responses, to: [1, 2])
+        #expect(answers.keys.sorted() == [1, 2])
+        #expect(answers[1]?.size == 100)
+        #expect(answers[1]?.flags == [])
+        #expect(answers[1]?.sections["HEADER"] == header)
+        #expect(answers[0] == nil)
+    }
+
+    @Test func aSectionLeftOutIsMissingNeverEmpty() {
+        let request = FetchRequest(size: true, flags: true, structure: false,
+                                   sections: [SectionRequest(name: "HEADER", length: 10), SectionRequest(name: "1.2")])
+        let answer = FetchResponse(uid: 4, size: 10, flags: [], sections: ["HEADER": []])
+        #expect(FetchAnswers.missing(request, in: answer) == ["BODY[1.2]"])
+        var offset = FetchResponse(uid: 4, size: 10, flags: [], sections: ["HEADER": [], "1.2": [1]])
+        offset.origins["HEADER"] = 5
+        #expect(FetchAnswers.missing(request, in: offset) == ["BODY[HEADER]<0.10>"])
+    }
+
+    @Test func textSectionsShareTheBudgetInOrder() {
+        let plan = TextFetchPlan(structure: forwardedReply, budget: 50, headerLimit: 65_536)
+        #expect(plan.sections == [SectionRequest(name: "1.1", length: 40), SectionRequest(name: "3.HEADER", length: 10)])
+        #expect(plan.truncated == ["3.1": 20])
+        let roomy = TextFetchPlan(structure: forwardedReply, budget: 1_000_000, headerLimit: 65_536)
+        #expect(roomy.sections.map(\.imapName) == ["BODY[1.1]<0.40>", "BODY[3.HEADER]<0.65536>", "BODY[3.1]<0.20>"])
+        #expect(roomy.truncated.isEmpty)
+    }
+
+    @Test func truncatedBase64TextEndsInAMarkerThatDecodes() throws {
+        let part = MessagePart(section: "1", type: "text", subtype: "plain", encoding: "base64", size: 4_000_000)
+        let cut = TruncatedText(part: part, fetched: Array("QUJD\r\nREVG\r\nR0hJ".utf8), size: 4_000_000).bytes
+        let decoded = try #require(Data(base64Encoded: String(decoding: cut, as: UTF8.self)
+            .replacingOccurrences(of: "\r\n", with: "")))
+        #expect(String(decoding: decoded, as: UTF8.self) == "ABCDEF\n\n[notegate: note truncated, 3.8 MB of text not fetched]\n")
+    }
+
+    @Test func truncatedPlainTextKeepsWholeLines() {
+        let part = MessagePart(section: "1", type: "text", subtype: "plain", encoding: "quoted-printable", size: 2_048)
+        let cut = TruncatedText(part: part, fetched: Array("first line\r\nsecond li".utf8), size: 2_048).bytes
+        #expect(String(decoding: cut, as: UTF8.self)
+            == "first line\r\n\r\n\r\n[notegate: note truncated, 2 KB of text not fetched]\r\n")
     }
 }
