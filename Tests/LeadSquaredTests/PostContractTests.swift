@@ -105,11 +105,12 @@ struct PostContractTests {
 
     @Test("An answer held past the client's timeout is uncertain")
     func heldAnswerIsUncertain() async throws {
-        // The server holds the answer for a minute and then closes without one: only the client's own timeout
-        // can end the call as a timeout (a close would read "closed the connection").
+        // The server records the note, holds the answer for a minute and then closes without one: only the
+        // client's own timeout can end the call as a timeout (a close would read "closed the connection"). The
+        // timeout leaves a loaded machine time to deliver the request before it fires.
         try await SandboxFixture.run(
             sandbox: { $0.faults = SandboxFaults(timeoutRate: 1, holdMilliseconds: 60_000) },
-            client: { $0.requestTimeout = .milliseconds(300) }
+            client: { $0.requestTimeout = .seconds(2) }
         ) { fixture in
             let outcome = await fixture.client.post(note)
             #expect(outcome.kind == .uncertain)
