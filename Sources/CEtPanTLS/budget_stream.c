@@ -114,7 +114,10 @@ static ssize_t budget_read(mailstream_low *low, void *buffer, size_t count) {
     struct budget_stream *b = budget_of(low);
     if (b->status != NOTEGATE_BUDGET_OK) return -1;
     ssize_t r = mailstream_low_read(b->inner, buffer, count);
-    if (r <= 0) return r;
+    // A reply that ends with the connection is cut off: libetpan would retry a read of 0 inside a
+    // literal for ever (libetpan's plain socket driver reports the end of the connection as 0).
+    if (r == 0) return -1;
+    if (r < 0) return r;
     uint64_t offset = b->received;
     b->received += (uint64_t)r;
     if (scan(b, buffer, (size_t)r, offset) < 0) return -1;

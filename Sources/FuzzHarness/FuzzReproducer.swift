@@ -36,7 +36,8 @@ public enum FuzzReproducer {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
               let walker = FileManager.default.enumerator(atPath: path) else { return [path] }
-        return walker.compactMap { $0 as? String }.sorted().map { "\(path)/\($0)" }.filter { file in
+        let directory = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return walker.compactMap { $0 as? String }.sorted().map { "\(directory)/\($0)" }.filter { file in
             var isDirectory: ObjCBool = false
             return FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && !isDirectory.boolValue
         }
