@@ -50,7 +50,7 @@ public enum HTMLText {
         let inputIsCut = html.count > limits.maximumInputBytes
         let document = html.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { characters in
-                htmlReadMemory(characters.baseAddress, Int32(clamping: min(characters.count, limits.maximumInputBytes)),
+                htmlReadMemory(characters.baseAddress, Int32(clamping: min(characters.count, max(0, limits.maximumInputBytes))),
                                nil, "UTF-8", parseOptions)
             }
         }

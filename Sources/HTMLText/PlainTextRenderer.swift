@@ -28,7 +28,8 @@ struct PlainTextRenderer {
 
     init(limits: HTMLText.Limits) {
         self.limits = limits
-        writer = PlainTextWriter(maximumQuoteDepth: limits.maximumQuoteDepth, maximumBytes: limits.maximumOutputBytes)
+        writer = PlainTextWriter(maximumQuoteDepth: max(0, limits.maximumQuoteDepth),
+                                 maximumBytes: max(0, limits.maximumOutputBytes))
     }
 
     /// Renders the node, its following siblings and all their descendants, until the output is full.
@@ -161,7 +162,7 @@ struct PlainTextRenderer {
 
     /// "- " in a bulleted list, "3. " in a numbered one, indented two spaces per enclosing list.
     private mutating func nextBullet() -> String {
-        let indent = String(repeating: "  ", count: min(max(openLists.count - 1, 0), limits.maximumListIndent))
+        let indent = String(repeating: "  ", count: max(0, min(openLists.count - 1, limits.maximumListIndent)))
         guard let list = openLists.last, list.ordered else { return indent + "- " }
         openLists[openLists.count - 1].nextNumber += 1
         return indent + "\(list.nextNumber). "
