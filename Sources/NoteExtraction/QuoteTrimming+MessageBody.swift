@@ -36,3 +36,10 @@ extension NoteExtractor {
         return TrimmedText(text: own.text, cuts: own.cuts)
     }
 }
+
+extension NoteExtractor {
+    /// The body text reply trimming starts from, HTML converted whole: for measuring trimming on its own.
+    public func untrimmedBody(of message: ParsedMessage) -> String {
+        MessageContent(message).bodyText(limits: htmlLimits).text.trimmingBlankLines()
+    }
+}

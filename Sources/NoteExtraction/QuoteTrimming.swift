@@ -77,13 +77,13 @@ public struct QuoteTrimmer: Sendable {
         guard !cuts.isEmpty else { return TrimmedText(text: text, cuts: []) }
 
         let kept = [own, forwarded]
-            .map { indices in indices.map { $0 == Self.blankLine ? "" : String(lines[$0].text) }.joined(separator: "\n") }
+            .map { joined($0, lines) }
             .filter { !$0.isEmpty }
             .joined(separator: "\n\n")
         // A note is never empty: when the sender wrote nothing of their own, the whole body stays.
         guard kept.contains(where: { !$0.isWhitespace }) else { return TrimmedText(text: text, cuts: []) }
         let described = cuts.sorted { $0.lines.lowerBound < $1.lines.lowerBound }.compactMap { cut in
-            let text = withoutBlankEnds(Array(cut.lines), lines).map { String(lines[$0].text) }.joined(separator: "\n")
+            let text = joined(withoutBlankEnds(Array(cut.lines), lines), lines)
             return text.isEmpty ? nil : TrimCut(rule: cut.rule.rawValue, text: text)
         }
         return TrimmedText(text: kept, cuts: described)
@@ -146,11 +146,14 @@ public struct QuoteTrimmer: Sendable {
     /// App footers at the end of the sender's text, and a signature set apart by a drawn line near the end.
     private func cutFooterAndSignatureRule(from own: inout [Int], _ lines: [ReplyLine]) -> [(lines: Range<Int>, rule: TrimRule)] {
         var cuts: [(lines: Range<Int>, rule: TrimRule)] = []
+        dropTrailingBlanks(&own, lines)
         while let last = own.last, last != Self.blankLine, ClientFooter.matches(lines[last]) {
-            own = withoutBlankEnds(Array(own.dropLast()), lines)
+            own.removeLast()
+            dropTrailingBlanks(&own, lines)
             // A footer is often set apart by a dash of its own ("—\nSent with Spark").
             if let rule = own.last, rule != Self.blankLine, lines[rule].isSignatureRule || lines[rule].isSignatureDelimiter {
-                own = withoutBlankEnds(Array(own.dropLast()), lines)
+                own.removeLast()
+                dropTrailingBlanks(&own, lines)
                 cuts.append((rule..<(last + 1), .clientFooter))
             } else {
                 cuts.append((last..<(last + 1), .clientFooter))
@@ -158,9 +161,16 @@ public struct QuoteTrimmer: Sendable {
         }
         if let rule = signatureRule(in: own, lines) {
             cuts.append((own[rule]..<(own.last! + 1), .signatureRule))
-            own = withoutBlankEnds(Array(own[..<rule]), lines)
+            own.removeSubrange(rule...)
+            dropTrailingBlanks(&own, lines)
         }
         return cuts
+    }
+
+    private func dropTrailingBlanks(_ own: inout [Int], _ lines: [ReplyLine]) {
+        while let last = own.last, last == Self.blankLine || lines[last].isBlank {
+            own.removeLast()
+        }
     }
 
     /// The position in `own` of the highest drawn line in the last lines that sets a signature apart: what
@@ -217,6 +227,28 @@ public struct QuoteTrimmer: Sendable {
             }
         }
         return signature
+    }
+
+    /// The lines at `indices`, one per line: runs of consecutive lines are copied from the body in one piece.
+    private func joined(_ indices: [Int], _ lines: [ReplyLine]) -> String {
+        var text = ""
+        var position = indices.startIndex
+        while position < indices.endIndex {
+            if position > indices.startIndex { text += "\n" }
+            let first = indices[position]
+            guard first != Self.blankLine else {
+                position += 1
+                continue
+            }
+            var last = first
+            while position + 1 < indices.endIndex, indices[position + 1] == last + 1 {
+                position += 1
+                last += 1
+            }
+            text += lines[first].text.base[lines[first].text.startIndex..<lines[last].text.endIndex]
+            position += 1
+        }
+        return text
     }
 
     private func withoutBlankEnds(_ indices: [Int], _ lines: [ReplyLine]) -> [Int] {

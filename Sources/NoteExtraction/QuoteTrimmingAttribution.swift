@@ -53,7 +53,7 @@ enum Attribution {
         guard lines.count >= 2, let last = lines.last, last.endsWithColon || isDashed(last.text) || aboveQuote,
               lines.reduce(0, { $0 + $1.text.utf8.count }) <= maximumLength * 2
         else { return false }
-        guard let first = lines.first, startsLikeOne(first) || first.text.contains("@") else { return false }
+        guard let first = lines.first, startsLikeOne(first) || first.text.utf8.contains(UInt8(ascii: "@")) else { return false }
         var joined = ""
         for line in lines {
             let text = line.trimmed
@@ -72,23 +72,24 @@ enum Attribution {
     /// Such a line is an attribution's first line, never the end of a wrapped one.
     static func startsLikeOne(_ line: ReplyLine) -> Bool {
         let text = line.trimmed.drop { $0 == "-" || $0 == ">" || $0 == "*" || $0.isWhitespace }
-        guard let first = text.first else { return false }
-        if first.isNumber { return true }
-        return languages.contains { language in
-            language.openings.contains { opening in
-                text.hasPrefix(opening) && (opening.unicodeScalars.first!.properties.isIdeographic
-                    || text.dropFirst(opening.count).first == " ")
-            }
-        }
+        guard let first = text.utf8.first else { return false }
+        if first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") { return true }
+        return languages.contains { !$0.openings.isEmpty && opens(text, in: $0) }
     }
 
     /// Longer lines are text, not attributions (and are not worth lower-casing).
     private static let maximumLength = 400
 
     /// `---- On … wrote ----`: dashes at both ends.
-    private static func isDashed(_ text: Substring) -> Bool {
-        let trimmed = ReplyLine(text: text).trimmed
-        return trimmed.hasPrefix("--") && trimmed.hasSuffix("--") && trimmed.contains { $0 != "-" }
+    static func isDashed(_ text: Substring) -> Bool {
+        let bytes = text.utf8
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
+        let dash = UInt8(ascii: "-")
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }),
+              bytes[first] == dash, bytes[last] == dash, bytes.distance(from: first, to: last) >= 3,
+              bytes[bytes.index(after: first)] == dash, bytes[bytes.index(before: last)] == dash
+        else { return false }
+        return bytes[first...last].contains { $0 != dash && !isSpace($0) }
     }
 
     private static func matches(text: Substring, aboveQuote: Bool) -> Bool {
@@ -99,28 +100,27 @@ enum Attribution {
             line.removeLast()
         }
         guard !line.isEmpty, line.utf8.count <= maximumLength else { return false }
+        let bytes = line.utf8
         let colon = line.last == ":" || line.last == "："
-        let hasDate = line.contains(where: \.isNumber)
-        let hasAddress = line.contains("@")
-        let startsWithDate = line.first?.isNumber ?? false
+        let hasDate = bytes.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        let hasAddress = bytes.contains(UInt8(ascii: "@"))
+        let startsWithDate = bytes.first.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false
         if aboveQuote, hasAddress, (startsWithDate && (colon || line.last == ">")) || (colon && hasDate) {
             return true
         }
-        guard colon || dashed else { return false }
+        guard colon || dashed, hasDate || hasAddress else { return false }
         // Mail.ru, Yandex and others: `30.09.2017, 18.30, "Bob" <bob@example.com>:`, no verb, any language.
-        if hasDate, hasAddress, line.hasSuffix(">:"), line.contains("<") {
+        if hasDate, hasAddress, line.hasSuffix(">:"), bytes.contains(UInt8(ascii: "<")) {
             return true
         }
-        let lowercased = line.lowercased()
-        for language in languages {
-            for verb in language.verbs {
-                guard let verbRange = lowercased.firstRange(of: verb) else { continue }
-                let opens = language.openings.isEmpty || language.openings.contains { line.hasPrefix($0 + " ") }
-                    || language.openings.contains { $0.unicodeScalars.first!.properties.isIdeographic && line.hasPrefix($0) }
-                if hasDate, opens || startsWithDate || hasAddress || dashed {
+        let lowercased = Array(line.lowercased().utf8)
+        for (language, verbs) in verbBytes {
+            for verb in verbs {
+                guard let verbEnd = endOfFirst(verb, in: lowercased) else { continue }
+                if hasDate, startsWithDate || hasAddress || dashed || opens(line, in: language) {
                     return true
                 }
-                if hasAddress || (aboveQuote && hasDate), endsWithVerb(lowercased[verbRange.upperBound...]) {
+                if hasAddress || (aboveQuote && hasDate), endsWithVerb(lowercased[verbEnd...]) {
                     return true
                 }
             }
@@ -128,9 +128,33 @@ enum Attribution {
         return false
     }
 
+    /// Each language's verbs as lower-case UTF-8, searched byte by byte.
+    private static let verbBytes = languages.map { ($0, $0.verbs.map { Array($0.utf8) }) }
+
+    private static func opens(_ line: Substring, in language: Language) -> Bool {
+        language.openings.isEmpty || language.openings.contains { opening in
+            line.hasPrefix(opening) && (opening.unicodeScalars.first!.properties.isIdeographic
+                || line.dropFirst(opening.count).first == " ")
+        }
+    }
+
+    /// Where the first occurrence of `needle` in `haystack` ends.
+    private static func endOfFirst(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var start = 0
+        while start <= haystack.count - needle.count {
+            if haystack[start] == first, haystack[start..<(start + needle.count)].elementsEqual(needle) {
+                return start + needle.count
+            }
+            start += 1
+        }
+        return nil
+    }
+
     /// What follows the verb is only the colon, perhaps after a gender ending: "написал(а):".
-    private static func endsWithVerb(_ rest: Substring) -> Bool {
-        let tail = rest.filter { !$0.isWhitespace }
+    private static func endsWithVerb(_ rest: ArraySlice<UInt8>) -> Bool {
+        guard rest.count <= 16 else { return false }
+        let tail = String(decoding: rest, as: UTF8.self).filter { !$0.isWhitespace }
         return [":", "：", "(а):", "(a):", "(a)："].contains(tail)
     }
 }

@@ -43,4 +43,5 @@ let perSecond = Double(processed) / elapsedSeconds
 let megabytesPerSecond = Double(bytes) / elapsedSeconds / 1_000_000
 print(String(format: "notegate: %d messages (%d files) in %.1f s: %.0f messages/s, %.1f MB/s",
              processed, messages.count, elapsedSeconds, perSecond, megabytesPerSecond))
+print(TrimmingShare.report(messages, extractor: extractor, secondsPerMessage: elapsedSeconds / Double(processed)))
 print(String(format: "RESULT notegate %.1f %.2f", perSecond, megabytesPerSecond))
