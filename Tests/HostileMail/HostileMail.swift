@@ -43,6 +43,18 @@ public struct HostileMail: Sendable {
         return bytes
     }
 
+    /// The header, then `level(0)`, `level(1)`, … until about `targetBytes`, then `bottom`.
+    static func nested(toFill targetBytes: Int, bottom: String = "Content-Type: text/plain\r\n\r\nbottom\r\n",
+                       _ level: (Int) -> String) -> [UInt8] {
+        var text = header()
+        var index = 0
+        while text.utf8.count < targetBytes {
+            text += level(index)
+            index += 1
+        }
+        return Array((text + bottom).utf8)
+    }
+
     /// Levels of `message/rfc822` with no boundary at all: libetpan recurses once per level.
     public static let nestedRFC822 = HostileMail(name: "nested-rfc822", summary: "message/rfc822 nested to the end") {
         repeated("Content-Type: message/rfc822\r\n\r\n", toFill: $0, prefix: header(), suffix: "\r\nbottom\r\n")
@@ -51,31 +63,20 @@ public struct HostileMail: Sendable {
     /// Multiparts nested with `boundary ="bN"`, a space before `=` that an exact scan misses.
     public static let nestedMultipartSpacedBoundary = HostileMail(
         name: "nested-multipart-spaced", summary: "multipart nested with boundary =\"b\""
-    ) { target in
-        var text = header()
-        var level = 0
-        while text.utf8.count < target {
-            text += "Content-Type: multipart/mixed; boundary =\"b\(level)\"\r\n\r\n--b\(level)\r\n"
-            level += 1
-        }
-        return Array((text + "Content-Type: text/plain\r\n\r\nbottom\r\n").utf8)
+    ) {
+        nested(toFill: $0) { "Content-Type: multipart/mixed; boundary =\"b\($0)\"\r\n\r\n--b\($0)\r\n" }
     }
 
     /// Multiparts nested with the Content-Type folded over lines, the parameter name in capitals,
     /// comments, and RFC 2231 `boundary*0*=` continuations after a plain `boundary`.
     public static let nestedMultipartFoldedRFC2231 = HostileMail(
         name: "nested-multipart-folded", summary: "folded Content-Type, BOUNDARY, comments, boundary*0*="
-    ) { target in
-        var text = header()
-        var level = 0
-        while text.utf8.count < target {
-            let header = level.isMultiple(of: 2)
+    ) {
+        nested(toFill: $0) { level in
+            level.isMultiple(of: 2)
                 ? "CONTENT-TYPE (c) :\r\n multipart/mixed;\r\n\tBOUNDARY (x) = \"f\(level)\"\r\n\r\n--f\(level)\r\n"
                 : "Content-type: multipart/mixed; boundary*0*=us-ascii''f%\(String(level % 256, radix: 16)); boundary=\"f\(level)\"\r\n\r\n--f\(level)\r\n"
-            text += header
-            level += 1
         }
-        return Array((text + "Content-Type: text/plain\r\n\r\nbottom\r\n").utf8)
     }
 
     /// Levels of `message/global` (RFC 6532), nested like message/rfc822.
@@ -84,14 +85,10 @@ public struct HostileMail: Sendable {
     }
 
     /// `multipart/digest` nested through parts without a Content-Type, which default to message/rfc822.
-    public static let nestedDigest = HostileMail(name: "nested-digest", summary: "multipart/digest default parts") { target in
-        var text = header()
-        var level = 0
-        while text.utf8.count < target {
-            text += "Content-Type: multipart/digest; boundary=\"d\(level)\"\r\n\r\n--d\(level)\r\n\r\n"
-            level += 1
+    public static let nestedDigest = HostileMail(name: "nested-digest", summary: "multipart/digest default parts") {
+        nested(toFill: $0, bottom: "Subject: bottom\r\n\r\nbottom\r\n") {
+            "Content-Type: multipart/digest; boundary=\"d\($0)\"\r\n\r\n--d\($0)\r\n\r\n"
         }
-        return Array((text + "Subject: bottom\r\n\r\nbottom\r\n").utf8)
     }
 
     /// HTML only: 250 nested blockquotes, then `x<br>` to the end: every line quoted 250 times.
