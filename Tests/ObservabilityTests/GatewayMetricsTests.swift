@@ -101,6 +101,25 @@ import Testing
         #expect(Exposition(registry).value(#"notegate_mailbox_parked{mailbox="billing"}"#) == 0)
     }
 
+    @Test func everyMetricSaysWhatItCountsInItsHelpLine() {
+        metrics.recordSeen(mailbox: "support")
+        metrics.recordSkip(reason: "no-ticket")
+        metrics.recordReconnect(mailbox: "support")
+        metrics.recordWake(mailbox: "support")
+        metrics.refreshIdleAges()
+        metrics.recordParked(mailbox: "billing")
+        metrics.setParkedFolders(mailbox: "billing", count: 1)
+        let lines = Exposition(registry).text.split(separator: "\n")
+        let typed = lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        let helped = Set(lines.filter { $0.hasPrefix("# HELP ") }.map { $0.split(separator: " ")[2] })
+        #expect(typed.count == 14)
+        for name in typed {
+            #expect(helped.contains(name), "\(name) has no # HELP line")
+        }
+        #expect(lines.contains("# HELP notegate_imap_reconnects_total Sessions to the mailbox opened again after an "
+            + "earlier session was lost or refused; neither the first connection nor failed attempts are counted."))
+    }
+
     @Test func idleAgeIsSecondsSinceTheMailboxLastWoke() {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         metrics.recordWake(mailbox: "support/INBOX", at: start)
