@@ -58,7 +58,8 @@ struct OnceCommand: AsyncParsableCommand {
         abstract: "One pass over every mailbox: record and post everything new, apply mailbox actions, exit.",
         discussion: """
             Exit status 0 when everything ended posted or skipped; 1 when anything ended dead or
-            uncertain in this pass (see `notegate ledger list --state dead`), or the configuration failed.
+            uncertain in this pass (see `notegate ledger list --state dead`), a mailbox was parked (its
+            server refused its configuration; the reason is printed), or the configuration failed.
             """
     )
 
