@@ -110,7 +110,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     private func checkMailboxes(_ configuration: GatewayConfiguration, into report: inout CheckReport) async {
-        var logger = Logger(label: "notegate.check")
+        var logger = Logger(label: "notegate.check", factory: { TextLogHandler(label: $0) })
         logger.logLevel = .error
         for mailbox in configuration.mailboxes {
             for folder in mailbox.folders {
