@@ -5,7 +5,7 @@
 /// mirrors the server's BODYSTRUCTURE, with boundaries of notegate's own, the text parts' real bytes,
 /// and, for every part not downloaded (attachments, the HTML twin of a plain-text part), its
 /// Content-Type and Content-Disposition, an empty body and an `X-Notegate-Omitted-Size` header with
-/// the part's size in octets. A text part past `max_message_bytes` is cut after its last complete
+/// the part's decoded size in octets (estimated for base64). A text part past `max_message_bytes` is cut after its last complete
 /// line and ends in a truncation marker (`X-Notegate-Truncated-Size` in its header).
 public struct FetchedMessage: Sendable, Equatable {
     public var mailbox: MailboxKey

@@ -72,10 +72,18 @@ struct SkeletonMessage {
             if let size = truncated[part.section] {
                 lines.append("X-Notegate-Truncated-Size: \(size)")
             } else if sections[part.section] == nil {
-                lines.append("X-Notegate-Omitted-Size: \(part.size)")
+                lines.append("X-Notegate-Omitted-Size: \(Self.decodedSize(part))")
             }
         }
         return lines
+    }
+
+    /// The size of a part's content once decoded, as the note names it: for base64 estimated from
+    /// the size on the server, assuming 76-character lines (what mail programs write).
+    static func decodedSize(_ part: MessagePart) -> Int {
+        guard part.encoding == "base64" else { return part.size }
+        let lines = (part.size + 77) / 78
+        return max(0, (part.size - 2 * lines) * 3 / 4)
     }
 
     private func boundary(_ part: MessagePart) -> String {

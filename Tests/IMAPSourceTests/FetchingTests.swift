@@ -61,7 +61,7 @@ extension DovecotSuite {
             #expect(raw.contains(text))
             #expect(raw.contains("Subject: Re: [Ticket #2048] crash log"))
             #expect(raw.contains("filename=\"crash.log\""))
-            #expect(raw.contains("X-Notegate-Omitted-Size: 2"))
+            #expect(raw.contains("X-Notegate-Omitted-Size: 157"), "15 MiB once decoded")
             #expect(!raw.contains("<p>Hi team"))
 
             var figures = server.lastLogout(after: logOffset)

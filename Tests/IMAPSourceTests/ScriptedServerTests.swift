@@ -55,7 +55,7 @@ struct ScriptedServerTests {
         let raws = messages.map { String(decoding: $0.raw, as: UTF8.self) }
         #expect(raws[0].contains("Subject: [#1] small") && raws[0].contains("The printer is fixed."))
         #expect(raws[1].contains("Subject: [#2] with log") && raws[1].contains("Please see the log attached."))
-        #expect(raws[1].contains("X-Notegate-Omitted-Size: 152000"))
+        #expect(raws[1].contains("X-Notegate-Omitted-Size: 111076"))
         #expect(raws[2].contains("The printer is fixed."))
         #expect(messages[1].flags == ["\\Flagged"])
         #expect(messages[1].size > 64 * 1024)

@@ -77,7 +77,7 @@ private let forwardedReply = MessagePart(
         Content-Type: application/pdf; name="invoice \\"May\\".pdf"\r
         Content-Transfer-Encoding: base64\r
         Content-Disposition: attachment; filename*=utf-8''invoice%20May.pdf\r
-        X-Notegate-Omitted-Size: 20000000\r
+        X-Notegate-Omitted-Size: 14615383\r
         \r
         \r
         --=_notegate_T_0\r
