@@ -110,7 +110,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     private func checkMailboxes(_ configuration: GatewayConfiguration, into report: inout CheckReport) async {
-        var logger = Logger(label: "notegate.check", factory: { TextLogHandler(label: $0) })
+        var logger = Logger(label: "notegate.check", factory: { LineLogHandler(label: $0, format: .text) })
         logger.logLevel = .error
         for mailbox in configuration.mailboxes {
             for folder in mailbox.folders {

@@ -27,7 +27,7 @@ struct FetchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try GatewayConfiguration.load(path: config)
-        var logger = Logger(label: "notegate.fetch", factory: { TextLogHandler(label: $0) })
+        var logger = Logger(label: "notegate.fetch", factory: { LineLogHandler(label: $0, format: .text) })
         logger.logLevel = .warning
         let extractor = NoteExtractor(configuration: try GatewayRuntime.extractorConfiguration(configuration))
         for mailbox in configuration.mailboxes {

@@ -10,7 +10,7 @@ import Testing
     private func logger(metadataProvider: Logger.MetadataProvider? = nil) -> Logger {
         let lines = lines
         return Logger(label: "notegate.gateway") { label in
-            JSONLogHandler(label: label, metadataProvider: metadataProvider, write: { lines.append($0) })
+            LineLogHandler(label: label, format: .json, metadataProvider: metadataProvider, write: { lines.append($0) })
         }
     }
 
@@ -109,10 +109,7 @@ import Testing
         let handler = LoggingSetup.makeHandler(label: "notegate", format: format, level: .warning)
 
         #expect(handler.logLevel == .warning)
-        switch format {
-        case .json: #expect(handler is JSONLogHandler)
-        case .text: #expect(handler is TextLogHandler)
-        }
+        #expect((handler as? LineLogHandler)?.format == format)
     }
 }
 

@@ -36,7 +36,7 @@ import Testing
     @Test func textLogLinesCarryNoControlCharacters() throws {
         let lines = WrittenLines()
         let logger = Logger(label: "notegate.intake") { label in
-            TextLogHandler(label: label, metadataProvider: nil, write: { lines.append($0) })
+            LineLogHandler(label: label, format: .text, metadataProvider: nil, write: { lines.append($0) })
         }
         logger.warning("skipped a message from \(Self.hostileName)\nforged line", metadata: [
             "from": "\(Self.hostileName)", "subject": "two\nlines",

@@ -16,10 +16,7 @@ public enum LoggingSetup {
     }
 
     static func makeHandler(label: String, format: LogFormat, level: Logger.Level) -> any LogHandler {
-        var handler: any LogHandler = switch format {
-        case .text: TextLogHandler(label: label)
-        case .json: JSONLogHandler(label: label)
-        }
+        var handler = LineLogHandler(label: label, format: format)
         handler.logLevel = level
         return handler
     }
