@@ -272,46 +272,6 @@ private struct ParameterReader {
     }
 }
 
-/// Counts, in one pass, the words that can make libetpan's parser recurse: every level below the
-/// message itself needs a `boundary` parameter or an `rfc822` subtype in its header (a part of a
-/// `multipart/digest` is an embedded message by default, below a multipart that named a boundary).
-/// So libetpan can nest at most `2 + 2 × count` levels, whatever the scan above decides.
-enum StructureDeclarations {
-    static func count(_ raw: UnsafeRawBufferPointer, stoppingAfter limit: Int) -> Int {
-        var count = 0
-        var index = 0
-        let end = raw.count
-        while index < end, count <= limit {
-            // `| 0x20` lower-cases letters (and maps a few other bytes onto them, which `matches` rejects).
-            let byte = raw[index] | 0x20
-            if byte == UInt8(ascii: "b"), matches(raw, at: index, boundary) {
-                index += boundary.count
-                if index >= end || !isTokenContinuation(raw[index]) { count += 1 }
-            } else if byte == UInt8(ascii: "r"), matches(raw, at: index, rfc822) {
-                index += rfc822.count
-                if index >= end || !isTokenContinuation(raw[index]) { count += 1 }
-            } else {
-                index += 1
-            }
-        }
-        return count
-    }
-
-    private static let boundary = Array("boundary".utf8)
-    private static let rfc822 = Array("rfc822".utf8)
-
-    /// Whether the word goes on: then it is not the parameter name or subtype libetpan compares.
-    private static func isTokenContinuation(_ byte: UInt8) -> Bool {
-        byte > 32 && byte < 127 && !"()<>@,;:\\\"/[]?=".utf8.contains(byte)
-    }
-
-    private static func matches(_ raw: UnsafeRawBufferPointer, at index: Int, _ word: [UInt8]) -> Bool {
-        guard index + word.count <= raw.count else { return false }
-        for offset in 0..<word.count where raw[index + offset].asciiLowercased != word[offset] { return false }
-        return true
-    }
-}
-
 extension UInt8 {
     var asciiLowercased: UInt8 {
         self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z") ? self + 32 : self

@@ -13,6 +13,9 @@ public struct MessageBudget: Sendable, Equatable {
     /// How many `boundary` parameters and `rfc822` subtypes the raw bytes may name. Each one can add a
     /// level of recursion to libetpan's parser, so this bounds the stack it can need. Default: 4,096.
     public var maximumStructureDeclarations: Int
+    /// How many parentheses may be open at once on one line: libetpan reads nested comments in header
+    /// fields by recursion. Default: 10,000.
+    public var maximumCommentDepth: Int
     /// How many header fields the message may have, in all its header blocks together. Default: 10,000.
     public var maximumHeaderFields: Int
     /// The largest header block (a message's or part's header, up to its empty line). Default: 1 MiB.
@@ -26,13 +29,14 @@ public struct MessageBudget: Sendable, Equatable {
     public var maximumTextBytes: Int
 
     public init(maximumDepth: Int = 32, maximumParts: Int = 1_000, maximumDelimiterSearchBytes: Int = 200 << 20,
-                maximumStructureDeclarations: Int = 4_096,
+                maximumStructureDeclarations: Int = 4_096, maximumCommentDepth: Int = 10_000,
                 maximumHeaderFields: Int = 10_000, maximumHeaderBlockBytes: Int = 1 << 20, maximumHeaderBytes: Int = 2 << 20,
                 maximumHeaderValueBytes: Int = 16 << 10, maximumTextBytes: Int = 1 << 20) {
         self.maximumDepth = maximumDepth
         self.maximumParts = maximumParts
         self.maximumDelimiterSearchBytes = maximumDelimiterSearchBytes
         self.maximumStructureDeclarations = maximumStructureDeclarations
+        self.maximumCommentDepth = maximumCommentDepth
         self.maximumHeaderFields = maximumHeaderFields
         self.maximumHeaderBlockBytes = maximumHeaderBlockBytes
         self.maximumHeaderBytes = maximumHeaderBytes
@@ -54,6 +58,9 @@ extension MessageParseError {
     }
     static func tooManyDeclarations(limit: Int) -> MessageParseError {
         .overBudget("structure budget: the message names more than \(limit) multipart boundaries and embedded messages")
+    }
+    static func commentsTooDeep(limit: Int) -> MessageParseError {
+        .overBudget("comment budget: more than \(limit) parentheses are open at once on one line")
     }
     static func tooManyHeaderFields(limit: Int) -> MessageParseError {
         .overBudget("header budget: the message has more than \(limit) header fields")

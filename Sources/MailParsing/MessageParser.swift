@@ -46,19 +46,22 @@ public struct MessageParser: Sendable {
     }
 
     public func parse(_ bytes: [UInt8]) throws(MessageParseError) -> ParsedMessage {
-        let declarations = try bytes.withUnsafeBytes { whole in
+        let bound = try bytes.withUnsafeBytes { whole in
             Result { () throws(MessageParseError) in
                 let raw = Self.skippingMboxSeparator(whole)
                 guard !raw.isEmpty else { throw .empty }
                 guard HeaderFields.startsWithField(raw) else { throw .noHeader }
                 try MIMEStructureScan.check(raw, budget: budget)
-                return StructureDeclarations.count(raw, stoppingAfter: budget.maximumStructureDeclarations)
+                return RecursionBound.measure(raw, stoppingAfterWords: budget.maximumStructureDeclarations)
             }
         }.get()
-        guard declarations <= budget.maximumStructureDeclarations else {
+        guard bound.structureWords <= budget.maximumStructureDeclarations else {
             throw .tooManyDeclarations(limit: budget.maximumStructureDeclarations)
         }
-        return try ParsingThread.run(levels: 2 + 2 * declarations) { [self] in
+        guard bound.commentDepth <= budget.maximumCommentDepth else {
+            throw .commentsTooDeep(limit: budget.maximumCommentDepth)
+        }
+        return try ParsingThread.run(recursion: bound) { [self] in
             Result { () throws(MessageParseError) in try parseOnThisThread(bytes) }
         }.get()
     }

@@ -8,21 +8,25 @@ import Darwin
 /// on that message, so that no message can overflow a stack, whatever thread (or Swift concurrency
 /// pool thread, with its small stack) asked for the parse.
 enum ParsingThread {
-    /// Bytes of stack per level of the bound: libetpan's parse and free and our conversion were
+    /// Bytes of stack per MIME level of the bound: libetpan's parse and free and our conversion were
     /// measured at about 1.2 KiB per nesting level in a release build and 5 KiB in a debug build
     /// (x86-64), and the bound counts two levels per `boundary` or `rfc822` it finds.
     static let stackBytesPerLevel = 8192
-    /// The stack of a parse on its own thread, beyond the levels: iconv, libxml2 and Swift's own frames.
+    /// Bytes of stack per nested comment: libetpan was measured at under 100.
+    static let stackBytesPerComment = 256
+    /// The stack of a parse on its own thread, beyond the recursion: iconv, libxml2 and Swift's own frames.
     static let baseStackBytes = 1 << 20
-    /// Up to this many levels (256 KiB at `stackBytesPerLevel`) the parse runs on the caller's thread:
-    /// every thread that runs Swift code has that much stack to spare (Swift's smallest thread stacks
-    /// are 512 KiB), and most messages name only a few boundaries. Deeper bounds get a thread of their own.
-    static let levelsOnCallersThread = 32
+    /// Up to this much recursion the parse runs on the caller's thread: every thread that runs Swift
+    /// code has that much stack to spare (Swift's smallest thread stacks are 512 KiB; on Linux its
+    /// threads have 8 MiB), and most messages name only a few boundaries. Deeper bounds get a thread
+    /// of their own.
+    static let recursionOnCallersThread = 256 << 10
 
-    /// Runs `body` where at least `levels` levels of recursion fit, and returns its result.
-    static func run<Result: Sendable>(levels: Int, _ body: @escaping @Sendable () -> Result) -> Result {
-        guard levels > levelsOnCallersThread else { return body() }
-        return runOnNewThread(stackBytes: baseStackBytes + levels * stackBytesPerLevel, body)
+    /// Runs `body` where the recursion `bound` allows fits, and returns its result.
+    static func run<Result: Sendable>(recursion bound: RecursionBound, _ body: @escaping @Sendable () -> Result) -> Result {
+        let recursion = bound.structureLevels * stackBytesPerLevel + bound.commentDepth * stackBytesPerComment
+        guard recursion > recursionOnCallersThread else { return body() }
+        return runOnNewThread(stackBytes: baseStackBytes + recursion, body)
     }
 
     /// Runs `body` on a new thread with at least `stackBytes` of stack and returns its result.

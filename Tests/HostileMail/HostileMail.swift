@@ -21,7 +21,7 @@ public struct HostileMail: Sendable {
         blockquoteBomb, encodedWordSubject, hugeSubject, manyHeaderFields, hugeHeaderLine, flatParts,
         nestedHTMLTables, nestedHTMLLists, nestedHTMLDivs, encodedWordFrom, hugeBase64Line, nulBytes,
         invalidUTF8Headers, hugePlainText, manyAttachments, nestingAtBudget, delimiterSearchAtBudget, partsAtBudget, headerAtBudget,
-        hugeAddressList, manyForwarded,
+        hugeAddressList, manyForwarded, nestedComments, commentsAtBudget,
     ]
 
     /// The header every case starts with; `[#7]` makes a posting message.
@@ -250,5 +250,20 @@ public struct HostileMail: Sendable {
                 + "Subject: forwarded \(index)\r\n\r\nForwarded body \(index).\r\n"
         }
         return Array((text + "--f--\r\n").utf8)
+    }
+
+    /// A From of open parentheses: libetpan reads nested comments by recursion.
+    public static let nestedComments = HostileMail(name: "nested-comments", summary: "From: (((… 900,000 deep") { target in
+        let from = String(repeating: "(", count: 900_000) + " m@attacker.example"
+        return repeated("body line\r\n", toFill: target, prefix: header(from: from) + "\r\n")
+    }
+
+    /// Comments nested 9,000 deep in the From, a part's Content-Type and a forwarded message's To.
+    public static let commentsAtBudget = HostileMail(name: "comments-at-budget", summary: "9,000 nested comments in 3 headers") {
+        let comment = String(repeating: "(", count: 9_000) + String(repeating: ")", count: 9_000)
+        let prefix = header(from: "\(comment) m@attacker.example", extra: "Content-Type: multipart/mixed; boundary=c\r\n")
+            + "\r\n--c\r\nContent-Type: text/plain \(comment)\r\n\r\nSee below.\r\n--c\r\nContent-Type: message/rfc822\r\n\r\n"
+            + "From: f@example.com\r\nTo: \(comment) t@example.com\r\nSubject: forwarded\r\n\r\n"
+        return repeated("forwarded line\r\n", toFill: $0, prefix: prefix, suffix: "--c--\r\n")
     }
 }

@@ -150,6 +150,38 @@ private func budgetError(_ bytes: [UInt8], _ parser: MessageParser = MessagePars
         #expect(!body.isTruncated)
     }
 
+    /// libetpan reads nested comments by recursion, in every header it parses.
+    static let commentPlaces: [(name: String, message: @Sendable (String) -> String)] = [
+        ("From of the message", { "From: \($0) a@x.example\nSubject: x\n\nbody\n" }),
+        ("Content-Type of a part", {
+            "From: a@x.example\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain \($0)\n\nhi\n--b--\n"
+        }),
+        ("To of a forwarded message", {
+            "From: a@x.example\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\n"
+                + "From: c@x.example\nTo: \($0) d@x.example\n\nhi\n--b--\n"
+        }),
+        ("a folded Date", { "From: a@x.example\nDate: Tue, 24 Nov 2026\n \($0)\n\nbody\n" }),
+    ]
+
+    @Test(arguments: commentPlaces.indices)
+    func deeplyNestedCommentsAreParsedOnAStackThatHoldsThem(_ place: Int) async throws {
+        // From a Swift concurrency thread, as the gateway parses.
+        let nested = String(repeating: "(", count: 9_000) + String(repeating: ")", count: 9_000)
+        let message = try await Task { try MessageParser().parse(crlf(Self.commentPlaces[place].message(nested))) }.value
+        #expect(message.headers["From"] != nil)
+    }
+
+    @Test(arguments: commentPlaces.indices)
+    func commentsNestedBeyondTheBudgetAreRefused(_ place: Int) {
+        let nested = String(repeating: "(", count: 10_001)
+        #expect(budgetError(crlf(Self.commentPlaces[place].message(nested))) == .commentsTooDeep(limit: 10_000))
+    }
+
+    @Test func parenthesesOnSeparateLinesDoNotAddUp() throws {
+        let body = String(repeating: "((((( smile\n", count: 50_000)
+        #expect(try MessageParser().parse(crlf("From: a@x.example\n\n\(body)")).from.count == 1)
+    }
+
     @Test func aParseRunsOnAStackThatHoldsLibetpansDeepestRecursion() {
         // With the nesting budget lifted, libetpan and the conversion recurse 3,000 levels: far more
         // than the stack of a Swift concurrency thread holds, but the parse thread is sized for it.

@@ -35,6 +35,8 @@ import Testing
         "header-at-budget": .post,
         "huge-address-list": .post,
         "many-forwarded": .post,
+        "nested-comments": .tooComplex("comment budget"),
+        "comments-at-budget": .post,
     ]
 
     enum Expected: Equatable {

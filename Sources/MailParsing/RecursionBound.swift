@@ -1,0 +1,62 @@
+/// How deep libetpan's recursive parser can go on these bytes, whatever their structure turns out
+/// to be, measured in one pass. Two things make it recurse:
+///
+/// - MIME levels: every level below the message itself needs a `boundary` parameter or an `rfc822`
+///   subtype in its header (a part of a `multipart/digest` is an embedded message by default, below a
+///   multipart that named a boundary), so it nests at most `2 + 2 × structureWords` levels.
+/// - Comments in header fields, `(a (b (c)))`: one level per open parenthesis. A comment ends with
+///   its field, at a line break not followed by a space or tab, so no comment nests deeper than the
+///   most parentheses left open on any (folded) line.
+struct RecursionBound {
+    /// `boundary` and `rfc822` words, counted up to one more than the limit asked for.
+    var structureWords = 0
+    /// The most parentheses open at once on one line and its continuation lines.
+    var commentDepth = 0
+
+    /// The MIME levels libetpan can nest.
+    var structureLevels: Int { 2 + 2 * structureWords }
+
+    static func measure(_ raw: UnsafeRawBufferPointer, stoppingAfterWords limit: Int) -> RecursionBound {
+        var bound = RecursionBound()
+        var depth = 0
+        var index = 0
+        let end = raw.count
+        while index < end {
+            let byte = raw[index]
+            switch byte {
+            case UInt8(ascii: "("):
+                depth += 1
+                bound.commentDepth = max(bound.commentDepth, depth)
+            case UInt8(ascii: ")"):
+                depth = max(0, depth - 1)
+            case UInt8(ascii: "\n"):
+                if index + 1 < end, raw[index + 1] != UInt8(ascii: " "), raw[index + 1] != UInt8(ascii: "\t") { depth = 0 }
+            default:
+                // `| 0x20` lower-cases letters (and maps a few other bytes onto them, which `matches` rejects).
+                let lowered = byte | 0x20
+                guard bound.structureWords <= limit, lowered == UInt8(ascii: "b") || lowered == UInt8(ascii: "r") else { break }
+                let word = lowered == UInt8(ascii: "b") ? boundary : rfc822
+                guard matches(raw, at: index, word) else { break }
+                index += word.count
+                if index >= end || !isTokenContinuation(raw[index]) { bound.structureWords += 1 }
+                continue
+            }
+            index += 1
+        }
+        return bound
+    }
+
+    private static let boundary = Array("boundary".utf8)
+    private static let rfc822 = Array("rfc822".utf8)
+
+    /// Whether the word goes on: then it is not the parameter name or subtype libetpan compares.
+    private static func isTokenContinuation(_ byte: UInt8) -> Bool {
+        byte > 32 && byte < 127 && !"()<>@,;:\\\"/[]?=".utf8.contains(byte)
+    }
+
+    private static func matches(_ raw: UnsafeRawBufferPointer, at index: Int, _ word: [UInt8]) -> Bool {
+        guard index + word.count <= raw.count else { return false }
+        for offset in 0..<word.count where raw[index + offset].asciiLowercased != word[offset] { return false }
+        return true
+    }
+}
