@@ -95,7 +95,7 @@ public struct MessageIntake: Sendable {
         let reason = GatewayDeadLetter.crashedWhileParsing
         let detail = "notegate stopped \(interruptions) times while handling this message (\(location.account) "
             + "\(location.folder) UIDVALIDITY \(location.uidValidity) UID \(location.uid), \(message.size) bytes); "
-            + "it is not parsed again. Keep the message for a bug report; `notegate ledger forget` lets it be read again."
+            + "it is not parsed again. Keep the message: it is what a bug report needs."
         let result = try await ledger.record(sighting, decision: .deadLetter(reason: reason, detail: detail),
                                              checkpoint: checkpoint)
         let metadata: Logger.Metadata = [
