@@ -38,7 +38,7 @@ seeds() {
 # transcripts need room for structure.
 max_len() {
     case "$1" in
-        encoded-words) echo 2048 ;;
+        encoded-words) echo 1024 ;;
         config) echo 4096 ;;
         html) echo 16384 ;;
         *) echo 32768 ;;
@@ -72,7 +72,7 @@ for target in $TARGETS; do
     # One process on one core. rss_limit is the whole process (ASan's shadow and quarantine
     # included); malloc_limit is any single allocation.
     # Leaks in code outside notegate (libetpan, Swift's regex engine) are listed in fixtures/fuzz/lsan.supp.
-    ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64} LSAN_OPTIONS=suppressions="$PWD/fixtures/fuzz/lsan.supp" \
+    ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16:malloc_context_size=8} LSAN_OPTIONS=suppressions="$PWD/fixtures/fuzz/lsan.supp" \
         "$SCRATCH/release/notegate-fuzz-$target" \
         "$corpus" "$seed_dir" -max_total_time="$SECONDS_PER_TARGET" -max_len="$(max_len "$target")" \
         -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=256 -print_final_stats=1 \

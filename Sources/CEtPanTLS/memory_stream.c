@@ -1,9 +1,11 @@
 #include "CEtPanMemory.h"
+#include "CEtPanReplyFilter.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct memory_stream {
+    notegate_reply_filter filter;
     size_t length;
     size_t offset;
     unsigned char bytes[];
@@ -17,6 +19,7 @@ static ssize_t memory_read(mailstream_low *low, void *buffer, size_t count) {
     if (left == 0) return -1;
     size_t served = count < left ? count : left;
     memcpy(buffer, stream->bytes + stream->offset, served);
+    notegate_reply_filter_apply(&stream->filter, buffer, served);
     stream->offset += served;
     return (ssize_t)served;
 }
@@ -64,6 +67,7 @@ static mailstream_low_driver memory_driver = {
 mailstream_low *notegate_memory_stream_open(const void *bytes, size_t count) {
     struct memory_stream *stream = malloc(sizeof *stream + count);
     if (stream == NULL) return NULL;
+    stream->filter = (notegate_reply_filter){0};
     stream->length = count;
     stream->offset = 0;
     if (count > 0) memcpy(stream->bytes, bytes, count);

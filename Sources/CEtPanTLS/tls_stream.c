@@ -19,6 +19,7 @@
 #define NOTEGATE_TLS_VERSIONS "-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 struct tls_stream {
+    notegate_reply_filter filter;
     int fd;
     int cancel_pipe[2];
     int timeout_ms;
@@ -105,7 +106,10 @@ static ssize_t tls_read(mailstream_low *low, void *buffer, size_t count) {
     for (;;) {
         if (gnutls_record_check_pending(stream->session) == 0 && wait_session(stream) <= 0) return -1;
         ssize_t r = gnutls_record_recv(stream->session, buffer, count);
-        if (r > 0) return r;
+        if (r > 0) {
+            notegate_reply_filter_apply(&stream->filter, buffer, (size_t)r);
+            return r;
+        }
         // The server closed the connection. That must read as an error: libetpan reads a literal until
         // it has all of it and retries a read of 0 for ever, at full CPU (found by `make fuzz`).
         if (r == 0) return -1;

@@ -11,8 +11,8 @@ enum EncodedWordsFuzzTarget {
         let charset = newline.map { String(decoding: input[..<$0], as: UTF8.self) }
         let text = newline.map { input[($0 + 1)...] } ?? input[...]
         let decoded = CharsetDecoder.decode(text, charset: charset)
-        return "header value: \(header.unicodeScalars.count) characters; as \(charset ?? "no charset"): "
-            + "\(decoded.unicodeScalars.count) characters"
+        return "header value: \(header.utf8.count) bytes; as \(charset ?? "no charset"): "
+            + "\(decoded.utf8.count) bytes"
     }
 }
 
