@@ -128,4 +128,11 @@ private func parse(_ rest: String) throws -> GatewayConfiguration {
         #expect(config.observability.listen == nil)
         #expect(config.observability.logFormat == .json)
     }
+
+    @Test func acceptingEverySenderIsNamedAsARisk() {
+        #expect(SenderSettings().openGatewayRisk?.contains("ticket number (they are sequential)") == true)
+        #expect(SenderSettings(deny: ["spam.example"]).openGatewayRisk != nil, "a deny list still lets anyone else in")
+        #expect(SenderSettings(allow: ["vendor.example"]).openGatewayRisk == nil)
+        #expect(SenderSettings(requireDMARCPass: true, trustedAuthservID: "mx.support.example").openGatewayRisk == nil)
+    }
 }
