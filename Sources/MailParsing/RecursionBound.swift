@@ -21,30 +21,55 @@ struct RecursionBound {
         var depth = 0
         var index = 0
         let end = raw.count
-        while index < end {
-            let byte = raw[index]
-            switch byte {
-            case UInt8(ascii: "("):
-                depth += 1
-                bound.commentDepth = max(bound.commentDepth, depth)
-            case UInt8(ascii: ")"):
-                depth = max(0, depth - 1)
-            case UInt8(ascii: "\n"):
-                if index + 1 < end, raw[index + 1] != UInt8(ascii: " "), raw[index + 1] != UInt8(ascii: "\t") { depth = 0 }
-            default:
-                // `| 0x20` lower-cases letters (and maps a few other bytes onto them, which `matches` rejects).
-                let lowered = byte | 0x20
-                guard bound.structureWords <= limit, lowered == UInt8(ascii: "b") || lowered == UInt8(ascii: "r") else { break }
-                let word = lowered == UInt8(ascii: "b") ? boundary : rfc822
-                guard matches(raw, at: index, word) else { break }
-                index += word.count
-                if index >= end || !isTokenContinuation(raw[index]) { bound.structureWords += 1 }
-                continue
+        byteKinds.withUnsafeBufferPointer { kinds in
+            while index < end {
+                let byte = raw[index]
+                switch kinds[Int(byte)] {
+                case ByteKind.other:
+                    index += 1
+                case ByteKind.open:
+                    depth += 1
+                    bound.commentDepth = max(bound.commentDepth, depth)
+                    index += 1
+                case ByteKind.close:
+                    depth = max(0, depth - 1)
+                    index += 1
+                case ByteKind.lineFeed:
+                    if index + 1 < end, raw[index + 1] != UInt8(ascii: " "), raw[index + 1] != UInt8(ascii: "\t") { depth = 0 }
+                    index += 1
+                default:
+                    let word = byte | 0x20 == UInt8(ascii: "b") ? boundary : rfc822
+                    // The second letter rules out most starts (base64 is full of b and r) before the whole word is compared.
+                    guard index + 1 < end, raw[index + 1] | 0x20 == word[1], bound.structureWords <= limit,
+                          matches(raw, at: index, word) else {
+                        index += 1
+                        continue
+                    }
+                    index += word.count
+                    if index >= end || !isTokenContinuation(raw[index]) { bound.structureWords += 1 }
+                }
             }
-            index += 1
         }
         return bound
     }
+
+    private enum ByteKind {
+        static let other: UInt8 = 0
+        static let open: UInt8 = 1
+        static let close: UInt8 = 2
+        static let lineFeed: UInt8 = 3
+        static let wordStart: UInt8 = 4
+    }
+
+    /// What each byte value may start, so that the loop passes over the others with one look-up.
+    private static let byteKinds: [UInt8] = {
+        var kinds = [UInt8](repeating: ByteKind.other, count: 256)
+        kinds[Int(UInt8(ascii: "("))] = ByteKind.open
+        kinds[Int(UInt8(ascii: ")"))] = ByteKind.close
+        kinds[Int(UInt8(ascii: "\n"))] = ByteKind.lineFeed
+        for letter in "bBrR".utf8 { kinds[Int(letter)] = ByteKind.wordStart }
+        return kinds
+    }()
 
     private static let boundary = Array("boundary".utf8)
     private static let rfc822 = Array("rfc822".utf8)
