@@ -182,7 +182,14 @@ enum CrashConfig {
 
 /// The real `notegate` executable beside this test bundle.
 enum Gateway {
-    static var executable: URL { Bundle.main.bundleURL.appendingPathComponent("notegate") }
+    /// `NOTEGATE_TEST_BINARY` when set (a copy that a concurrent build cannot replace mid-test), otherwise
+    /// the binary built beside the test bundle.
+    static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["NOTEGATE_TEST_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return Bundle.main.bundleURL.appendingPathComponent("notegate")
+    }
 
     /// Starts `notegate run`, its output appended to `log`; `environment` is added to the test's own.
     static func start(config: String, log: URL, environment: [String: String] = [:]) throws -> Process {
