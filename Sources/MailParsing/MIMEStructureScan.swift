@@ -21,6 +21,9 @@ struct MIMEStructureScan {
     /// searches every line of its body.
     private var delimiterSearchBytes = 0
     private var isInHeader = true
+    /// The header being read is a part's (after a delimiter), not a message's: only libetpan reads it.
+    /// A message's header is also read by `HeaderFields.parse`, which goes on past junk lines.
+    private var isPartHeader = false
     /// The header being read belongs to a part of a `multipart/digest`, whose default type is message/rfc822.
     private var headerDefaultsToMessage = false
     private var contentType: [UInt8]?
@@ -58,7 +61,7 @@ struct MIMEStructureScan {
                 levels[level].hasDelimiter = true
                 parts += 1
                 guard parts <= budget.maximumParts else { throw .tooManyParts(limit: budget.maximumParts) }
-                startHeader(defaultsToMessage: levels[level].isDigest)
+                startHeader(defaultsToMessage: levels[level].isDigest, isPartHeader: true)
                 return
             case .close:
                 // libetpan ends a multipart at its close delimiter only when no part delimiter follows,
@@ -80,12 +83,19 @@ struct MIMEStructureScan {
             if isReadingContentType { contentType?.append(contentsOf: line) }
             return
         }
+        if isPartHeader, Self.fieldValue(line) == nil {
+            // libetpan ends a part's header at the first line that is not a field (a part that
+            // forgot its empty line), and only libetpan reads part headers.
+            headerBlockBytes -= length
+            headerBytes -= length
+            return try endHeader()
+        }
         headerFields += 1
         guard headerFields <= budget.maximumHeaderFields else {
             throw .tooManyHeaderFields(limit: budget.maximumHeaderFields)
         }
         isReadingContentType = false
-        if contentType == nil, let value = Self.contentTypeValue(line) {
+        if contentType == nil, Self.isContentTypeField(line), let value = Self.fieldValue(line) {
             contentType = Array(value)
             isReadingContentType = true
         }
@@ -114,8 +124,9 @@ struct MIMEStructureScan {
         return nil
     }
 
-    private mutating func startHeader(defaultsToMessage: Bool) {
+    private mutating func startHeader(defaultsToMessage: Bool, isPartHeader: Bool) {
         isInHeader = true
+        self.isPartHeader = isPartHeader
         headerDefaultsToMessage = defaultsToMessage
         contentType = nil
         isReadingContentType = false
@@ -132,7 +143,7 @@ struct MIMEStructureScan {
         } else if declared.map({ $0.type == "message" && ($0.subtype == "rfc822" || $0.subtype == "global") })
                     ?? headerDefaultsToMessage {
             try open(Level(boundary: nil, isDigest: false))
-            startHeader(defaultsToMessage: false)
+            startHeader(defaultsToMessage: false, isPartHeader: false)
         }
     }
 
@@ -142,14 +153,18 @@ struct MIMEStructureScan {
         guard levels.count + 1 <= budget.maximumDepth else { throw .tooDeep(limit: budget.maximumDepth) }
     }
 
-    /// The value of a `Content-Type` field line, which libetpan also reads with spaces or comments before the colon.
-    private static func contentTypeValue(_ line: UnsafeRawBufferPointer) -> Slice<UnsafeRawBufferPointer>? {
+    private static func isContentTypeField(_ line: UnsafeRawBufferPointer) -> Bool {
         let name = "content-type".utf8
-        guard line.count > name.count,
-              zip(line, name).allSatisfy({ $0.asciiLowercased == $1 }) else {
-            return nil
-        }
-        var index = name.count
+        return line.count > name.count && zip(line, name).allSatisfy({ $0.asciiLowercased == $1 })
+            && !line[name.count].isHeaderNameByte
+    }
+
+    /// The value of a header field line, which libetpan also reads with spaces or comments between
+    /// the name and the colon; nil when the line is not a field.
+    private static func fieldValue(_ line: UnsafeRawBufferPointer) -> Slice<UnsafeRawBufferPointer>? {
+        var index = 0
+        while index < line.count, line[index].isHeaderNameByte { index += 1 }
+        guard index > 0 else { return nil }
         var commentDepth = 0
         while index < line.count {
             let byte = line[index]

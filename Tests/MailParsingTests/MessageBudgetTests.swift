@@ -99,6 +99,19 @@ private func budgetError(_ bytes: [UInt8], _ parser: MessageParser = MessagePars
         #expect(budgetError(message) == .headersTooLarge(limit: 2 << 20))
     }
 
+    @Test func aPartThatForgotItsEmptyLineIsNotAHugeHeader() throws {
+        let lines = String(repeating: "Plain text, not a header field.\n", count: 40_000)
+        let message = try MessageParser().parse(crlf("From: a@x.example\nContent-Type: multipart/mixed; boundary=b\n\n"
+            + "--b\n\(lines)--b--\n"))
+        #expect(message.body.children.count == 1)
+    }
+
+    @Test func aMessageHeaderGoesOnPastJunkLines() {
+        // `HeaderFields.parse` reads fields after a junk line, so they count for the budget.
+        let fields = String(repeating: "X-H: v\n", count: 10_001)
+        #expect(budgetError(crlf("From: a@x.example\njunk line\n\(fields)\nbody\n")) == .tooManyHeaderFields(limit: 10_000))
+    }
+
     @Test func longHeaderValuesAreCutNotRefused() throws {
         let long = String(repeating: "word ", count: 20_000)
         let message = try MessageParser().parse(crlf("From: a@x.example\nSubject: [#1] \(long)\n more\n\nbody\n"))
