@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -63,6 +64,19 @@ let package = Package(
             name: "LeadSquaredSandbox",
             dependencies: [
                 "LeadSquared", logging,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // A local OAuth2 identity provider (token, device authorization and RFC 7662 introspection endpoints)
+        // for tests, the test Dovecot's oauth2 passdb and `notegate idp-sandbox`.
+        .target(
+            name: "IdentitySandbox",
+            dependencies: [
+                logging,
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -194,6 +208,11 @@ let package = Package(
         ),
         // Kills a real `notegate run` with SIGKILL again and again while it drains a mailbox.
         .testTarget(name: "CrashTests", dependencies: ["notegate", "DovecotHarness", "LeadSquaredSandbox", "Ledger"],
+                    swiftSettings: strictSwift),
+        .testTarget(name: "IdentitySandboxTests",
+                    dependencies: ["IdentitySandbox", "DovecotHarness", "IMAPSource", "GatewayConfig", logging,
+                                   .product(name: "CryptoExtras", package: "swift-crypto"),
+                                   .product(name: "AsyncHTTPClient", package: "async-http-client")],
                     swiftSettings: strictSwift),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "Ledger", "NoteExtraction", "LeadSquared", "LeadSquaredSandbox",
