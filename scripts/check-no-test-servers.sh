@@ -16,7 +16,7 @@ stop=false
 # harness folder, or it runs a notegate binary from this checkout's build.
 started_by_tests() {
     local pid=$1 command link
-    command=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    command=$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) || return 1
     case "$command" in
     *"$tmp/notegate-dovecot-"*) return 0 ;;
     "$build/"*notegate" "* | *" $build/"*notegate" "*) return 0 ;;
@@ -31,12 +31,20 @@ started_by_tests() {
     return 1
 }
 
-leftovers=()
+found=()
 for entry in /proc/[0-9]*; do
     pid=${entry#/proc/}
     [ "$pid" = "$$" ] || [ "$pid" = "$PPID" ] && continue
-    if started_by_tests "$pid"; then leftovers+=("$pid"); fi
+    if started_by_tests "$pid"; then found+=("$pid"); fi
 done
+# A process on its way out (a child Dovecot reaps as it stops) is not a leftover: look again a moment later.
+leftovers=()
+if [ ${#found[@]} -gt 0 ]; then
+    sleep 1
+    for pid in "${found[@]}"; do
+        if started_by_tests "$pid"; then leftovers+=("$pid"); fi
+    done
+fi
 
 if [ ${#leftovers[@]} -eq 0 ]; then
     echo "check-no-test-servers: no Dovecot or notegate started by the tests is running"
@@ -45,7 +53,7 @@ fi
 
 echo "check-no-test-servers: FAIL: ${#leftovers[@]} process(es) started by the tests are still running:" >&2
 for pid in "${leftovers[@]}"; do
-    echo "  $pid  $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
+    echo "  $pid  $({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" >&2
 done
 if $stop; then
     kill -TERM "${leftovers[@]}" 2>/dev/null
