@@ -19,9 +19,13 @@ public final class DovecotServer: @unchecked Sendable {
     /// The capabilities Dovecot announces after login, replacing its own list when given: leave out
     /// IDLE or MOVE to exercise a client's fallbacks.
     public let capabilities: String?
+    /// When set, XOAUTH2 and OAUTHBEARER logins are checked by Dovecot's oauth2 passdb, which posts each token
+    /// to this RFC 7662 introspection endpoint (`introspection_mode = post`); passwords still work for PLAIN/LOGIN.
+    public let oauth2IntrospectionURL: String?
 
-    public init(capabilities: String? = nil) throws {
+    public init(capabilities: String? = nil, oauth2IntrospectionURL: String? = nil) throws {
         self.capabilities = capabilities
+        self.oauth2IntrospectionURL = oauth2IntrospectionURL
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("notegate-dovecot-\(UUID().uuidString.prefix(8))")
         for folder in ["run", "state", "mail", "home"] {
@@ -152,7 +156,7 @@ public final class DovecotServer: @unchecked Sendable {
         ssl_cert = <\(certificates.serverCertificate)
         ssl_key = <\(certificates.serverKey)
         disable_plaintext_auth = no
-        auth_mechanisms = plain login
+        auth_mechanisms = plain login\(oauth2IntrospectionURL == nil ? "" : " xoauth2 oauthbearer")
         mail_location = maildir:\(root)/mail/%u
         first_valid_uid = 1
         mail_max_userip_connections = 100
@@ -161,7 +165,10 @@ public final class DovecotServer: @unchecked Sendable {
         passdb {
           driver = passwd-file
           args = scheme=PLAIN \(root)/passwd
+          \(oauth2IntrospectionURL == nil ? "" : "mechanisms = plain login")
         }
+        \(oauth2IntrospectionURL == nil ? "" : "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+            + "  args = \(root)/dovecot-oauth2.conf.ext\n}")
         userdb {
           driver = static
           args = uid=dovecot gid=dovecot home=\(root)/home/%u
@@ -178,6 +185,16 @@ public final class DovecotServer: @unchecked Sendable {
 
         """
         try configuration.write(toFile: configurationFile, atomically: true, encoding: .utf8)
+        if let oauth2IntrospectionURL {
+            try """
+            introspection_mode = post
+            introspection_url = \(oauth2IntrospectionURL)
+            username_attribute = username
+            active_attribute = active
+            active_value = true
+
+            """.write(toFile: "\(root)/dovecot-oauth2.conf.ext", atomically: true, encoding: .utf8)
+        }
         try "\(user):{PLAIN}\(password)\n".write(toFile: "\(root)/passwd", atomically: true, encoding: .utf8)
         try password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
         try runTool("/bin/chown", ["-R", "dovecot:dovecot", "\(root)/mail", "\(root)/home"])
