@@ -12,8 +12,8 @@
 /// zone (`2016-03-03 17:21 GMT+01:00 Bob <bob@example.com>:`), and so does any line ending with a colon
 /// that names a date and an address, as Yandex and Mail.ru write them.
 enum Attribution {
-    /// How one language writes an attribution: the words it opens with (none: it starts with the date or
-    /// the name) and its verbs for "wrote", lower-cased.
+    /// How one language writes an attribution: the words it opens with (also the weekdays Gmail starts
+    /// with; none: it starts with the date or the name) and its verbs for "wrote", lower-cased.
     struct Language {
         let name: String
         let openings: [String]
@@ -28,11 +28,14 @@ enum Attribution {
         Language(name: "Portuguese", openings: ["Em", "Às", "Na"], verbs: ["escreveu"]),
         Language(name: "Italian", openings: ["Il"], verbs: ["ha scritto"]),
         Language(name: "Dutch", openings: ["Op"], verbs: ["schreef", "geschreven"]),
-        Language(name: "Danish, Norwegian, Swedish", openings: ["Den", "På"], verbs: ["skrev"]),
-        Language(name: "Finnish", openings: [], verbs: ["kirjoitti"]),
+        Language(name: "Danish, Norwegian, Swedish", openings: [
+            "Den", "På", "man.", "tir.", "ons.", "tor.", "fre.", "lør.", "søn.", "mån", "tis", "ons", "tors", "fre", "lör", "sön",
+        ], verbs: ["skrev"]),
+        Language(name: "Finnish", openings: ["ma", "ti", "ke", "to", "pe", "la", "su"], verbs: ["kirjoitti"]),
         Language(name: "Polish", openings: ["W dniu", "Dnia"], verbs: ["napisał", "pisze"]),
-        Language(name: "Czech", openings: ["Dne"], verbs: ["napsal"]),
-        Language(name: "Russian, Ukrainian", openings: [], verbs: ["написал", "пишет", "написав"]),
+        Language(name: "Czech", openings: ["Dne", "po", "út", "st", "čt", "pá", "so", "ne"], verbs: ["napsal"]),
+        Language(name: "Russian, Ukrainian", openings: ["пн,", "вт,", "ср,", "чт,", "пт,", "сб,", "вс,"],
+                 verbs: ["написал", "пишет", "написав"]),
         Language(name: "Turkish", openings: [], verbs: ["yazdı"]),
         Language(name: "Chinese", openings: ["在", "於"], verbs: ["写道", "寫道"]),
         Language(name: "Japanese", openings: [], verbs: ["のメッセージ", "書きました"]),

@@ -48,40 +48,119 @@ enum ClientFooter {
 
     /// Whether the line is an app's footer.
     static func matches(_ line: ReplyLine) -> Bool {
-        guard line.text.utf8.count <= 300 else { return false }
-        let text = withoutLinks(line.trimmed)
-        guard !text.isEmpty, text.utf8.count <= 80 else { return false }
-        var lowercased = text.lowercased()
-        if lowercased.last == "." { lowercased.removeLast() }
-        return forms.contains { form in
-            guard lowercased.hasPrefix(form.opening), lowercased.hasSuffix(form.ending),
-                  lowercased.count >= form.opening.count + form.ending.count
+        footerText(line) != nil
+    }
+
+    /// Whether the line is a footer that names a phone or a mail app ("Sent from my iPhone", "Gesendet
+    /// von Outlook für Android"): apps write it right below what the sender wrote, so whatever follows
+    /// it is the history the app appended, even without an attribution.
+    static func endsTheSendersText(_ line: ReplyLine) -> Bool {
+        guard line.text.utf8.count <= 300, line.text.utf8.count >= 8, !line.isQuoted, let text = footerText(line)
+        else { return false }
+        return appNames.contains { text.contains($0) }
+    }
+
+    /// Words naming a device or mail app, lower-cased.
+    static let appNames = [
+        "iphone", "ipad", "android", "blackberry", "samsung", "galaxy", "huawei", "xiaomi", "pixel", "outlook",
+        "yahoo", "mail for windows", "airmail", "spark", "typeapp", "bluemail", "aol", "gmail", "proton",
+        "superhuman", "smartphone", "mobile", "phone", "手机", "手機", "携帯", "휴대폰",
+    ]
+
+    /// The footer's words, lower-cased and without links, when the line is one.
+    private static func footerText(_ line: ReplyLine) -> String? {
+        guard line.text.utf8.count <= 300, mayBeFooter(line.text.utf8) else { return nil }
+        var words = withoutLinks(line.text.utf8)
+        guard !words.isEmpty, words.count <= 80 else { return nil }
+        if let first = words.first, first >= 0x80 {
+            // "Отправлено с iPhone": only a first letter outside ASCII is capitalised.
+            let text = String(decoding: words, as: UTF8.self)
+            words = Array((text.prefix(1).lowercased() + text.dropFirst()).utf8)
+        }
+        if words.last == UInt8(ascii: ".") { words.removeLast() }
+        return isFooter(words) ? String(decoding: words, as: UTF8.self) : nil
+    }
+
+    /// A cheap look at the line's length, its first two letters and its last bytes (for the forms that
+    /// only end alike): most lines of a message are ruled out here.
+    private static func mayBeFooter(_ bytes: Substring.UTF8View) -> Bool {
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
+        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) })
+        else { return false }
+        let second = bytes.index(after: start) <= end ? bytes[bytes.index(after: start)] : 0
+        let opens = openingPrefixes.contains(UInt16(lowercased(bytes[start])) << 8 | UInt16(second))
+        let ends = !opens && bytes[end] >= 0x80 && endingBytes.contains { ending in
+            var index = end
+            for byte in ending.reversed() {
+                guard bytes[index] == byte else { return false }
+                guard index > start else { return byte == ending.first }
+                index = bytes.index(before: index)
+            }
+            return true
+        }
+        guard opens || ends else { return false }
+        // Longer than a footer can be, unless a link makes it so.
+        return bytes.distance(from: start, to: end) <= 80 || bytes.contains(UInt8(ascii: "<")) || bytes.contains(UInt8(ascii: "("))
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+    }
+
+    /// The first two bytes of every opening, also with its first letter capitalised ("От", "Ä").
+    private static let openingPrefixes = Set(forms.flatMap { form -> [UInt16] in
+        let capitalised = form.opening.prefix(1).uppercased() + form.opening.dropFirst()
+        return [form.opening, capitalised].compactMap { opening in
+            let bytes = Array(opening.utf8)
+            return bytes.count >= 2 ? UInt16(lowercased(bytes[0])) << 8 | UInt16(bytes[1]) : nil
+        }
+    })
+
+    /// The endings of the forms that have one: "gesendet", "から送信", …
+    private static let endingBytes = forms.map { Array($0.ending.utf8) }.filter { !$0.isEmpty }
+
+    /// The forms as UTF-8, compared byte by byte: most lines are ruled out by their first bytes.
+    private static let formBytes = forms.map { (opening: Array($0.opening.utf8), ending: Array($0.ending.utf8), wordsAfter: $0.wordsAfter) }
+
+    private static func isFooter(_ words: [UInt8]) -> Bool {
+        formBytes.contains { form in
+            guard words.count >= form.opening.count + form.ending.count, words.starts(with: form.opening),
+                  words.suffix(form.ending.count).elementsEqual(form.ending)
             else { return false }
-            let name = lowercased.dropFirst(form.opening.count).dropLast(form.ending.count)
-            return name.split(whereSeparator: \.isWhitespace).count <= form.wordsAfter
-                && !name.contains { ".,;!?".contains($0) && $0 != name.last }
+            let name = words[form.opening.count..<(words.count - form.ending.count)]
+            let spaces = name.filter { $0 == UInt8(ascii: " ") }.count
+            let wordCount = name.isEmpty ? 0 : spaces + 1 - (name.first == UInt8(ascii: " ") ? 1 : 0)
+                - (name.last == UInt8(ascii: " ") && name.count > 1 ? 1 : 0)
+            // A sentence goes on after a comma or a full stop; a device name does not.
+            return wordCount <= form.wordsAfter && !name.contains { [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "!"),
+                                                                      UInt8(ascii: "?"), UInt8(ascii: ".")].contains($0) }
         }
     }
 
-    /// The words of the line with link targets and Markdown's brackets left out:
-    /// "Sent from [Mail](https://…) for Windows" and "Sent from Mail<https://…> for Windows" both become
-    /// "Sent from Mail for Windows".
-    private static func withoutLinks(_ text: Substring) -> String {
-        var words = ""
-        var skipping: Character?
-        var previous: Character?
-        for character in text {
+    /// The line's bytes, ASCII lower-cased, with link targets and Markdown's brackets left out and spaces
+    /// collapsed: "Sent from [Mail](https://…) for Windows" and "Sent from Mail<https://…> for Windows"
+    /// both become "sent from mail for windows".
+    private static func withoutLinks(_ text: Substring.UTF8View) -> [UInt8] {
+        var words: [UInt8] = []
+        var skipping: UInt8?
+        var previous: UInt8 = 0
+        for byte in text {
+            defer { previous = byte }
             if let end = skipping {
-                if character == end { skipping = nil }
-            } else if character == "<" {
-                skipping = ">"
-            } else if character == "(", previous == "]" {
-                skipping = ")"
-            } else if character != "[", character != "]" {
-                words.append(character)
+                if byte == end { skipping = nil }
+                continue
             }
-            previous = character
+            switch byte {
+            case UInt8(ascii: "<"): skipping = UInt8(ascii: ">")
+            case UInt8(ascii: "(") where previous == UInt8(ascii: "]"): skipping = UInt8(ascii: ")")
+            case UInt8(ascii: "["), UInt8(ascii: "]"): continue
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                if let last = words.last, last != UInt8(ascii: " ") { words.append(UInt8(ascii: " ")) }
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): words.append(byte + 32)
+            default: words.append(byte)
+            }
         }
-        return words.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        while words.last == UInt8(ascii: " ") { words.removeLast() }
+        return words
     }
 }

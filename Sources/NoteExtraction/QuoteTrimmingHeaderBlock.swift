@@ -15,17 +15,48 @@ struct HistoryHeaderField {
     let value: Substring
 
     init?(_ line: ReplyLine) {
-        guard line.text.utf8.count <= 2000 else { return nil }
-        let text = line.text.drop { $0.isWhitespace || $0 == "*" }
-        guard let colon = text.prefix(Self.longestName + 3).firstIndex(where: { $0 == ":" || $0 == "：" })
-        else { return nil }
-        var key = text[..<colon]
-        while let last = key.last, last.isWhitespace || last == "*" {
-            key.removeLast()
+        // Read as bytes: a field name is short, so a line without a colon in its first bytes is ruled out
+        // before any character is decoded.
+        let bytes = line.text.utf8
+        let isPadding = { (byte: UInt8) in
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "\r")
         }
-        guard let name = Self.names[key.lowercased()] else { return nil }
+        guard line.hasEarlyColon, bytes.count <= 2000, let keyStart = bytes.firstIndex(where: { !isPadding($0) }),
+              Self.nameFirstBytes.contains(bytes[keyStart] | (bytes[keyStart] < 0x80 ? 0x20 : 0))
+        else { return nil }
+        var index = keyStart
+        var colon: (start: String.Index, end: String.Index)?
+        for _ in 0..<(Self.longestNameBytes + 8) where index < bytes.endIndex {
+            let next = bytes.index(after: index)
+            if bytes[index] == UInt8(ascii: ":") {
+                colon = (index, next)
+                break
+            }
+            // U+FF1A FULLWIDTH COLON: EF BC 9A.
+            if bytes[index] == 0xEF, bytes[next...].starts(with: [0xBC, 0x9A]) {
+                colon = (index, bytes.index(next, offsetBy: 2))
+                break
+            }
+            index = next
+        }
+        guard let colon else { return nil }
+        // French Outlook puts a (narrow) no-break space before the colon: C2 A0, E2 80 AF.
+        var keyBytes = bytes[keyStart..<colon.start]
+        while let last = keyBytes.last {
+            if isPadding(last) {
+                keyBytes = keyBytes.dropLast()
+            } else if last == 0xA0, keyBytes.dropLast().last == 0xC2 {
+                keyBytes = keyBytes.dropLast(2)
+            } else if last == 0xAF, keyBytes.dropLast().last == 0x80, keyBytes.dropLast(2).last == 0xE2 {
+                keyBytes = keyBytes.dropLast(3)
+            } else {
+                break
+            }
+        }
+        let key = line.text[keyBytes.startIndex..<keyBytes.endIndex]
+        guard key.utf8.count <= Self.longestNameBytes, let name = Self.names[Self.lowercasedBytes(key)] else { return nil }
         self.name = name
-        value = text[text.index(after: colon)...].drop { $0.isWhitespace || $0 == "*" }
+        value = line.text[colon.end...].drop { $0.isWhitespace || $0 == "*" }
     }
 
     /// The field names Outlook (and Yahoo, AOL, Thunderbird) write, by language, lower-cased.
@@ -78,7 +109,18 @@ struct HistoryHeaderField {
                  subject: ["제목"]),
     ]
 
-    private static let names: [String: Name] = {
+    /// The key as lower-case UTF-8: ASCII is lower-cased byte by byte, other scripts through `lowercased()`.
+    private static func lowercasedBytes(_ key: Substring) -> [UInt8] {
+        if key.utf8.allSatisfy({ $0 < 0x80 }) {
+            return key.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }
+        }
+        return Array(key.lowercased().utf8)
+    }
+
+    /// Looked up by bytes: hashing bytes is much cheaper than hashing a `String`.
+    private static let names: [[UInt8]: Name] = namesByText.reduce(into: [:]) { $0[Array($1.key.utf8)] = $1.value }
+
+    private static let namesByText: [String: Name] = {
         var names: [String: Name] = [:]
         for language in languages {
             for (fieldNames, name) in [(language.from, Name.from), (language.sent, .sent), (language.to, .to),
@@ -91,7 +133,12 @@ struct HistoryHeaderField {
         return names
     }()
 
-    private static let longestName = names.keys.map(\.count).max() ?? 0
+    /// The first byte of every name, ASCII letters in lower case ("https:" is ruled out by its "h").
+    private static let nameFirstBytes: Set<UInt8> = Set(namesByText.keys.flatMap { name -> [UInt8] in
+        [name.utf8.first!, (name.prefix(1).uppercased() + name.dropFirst()).utf8.first!].map { $0 | ($0 < 0x80 ? 0x20 : 0) }
+    })
+
+    private static let longestNameBytes = names.keys.map(\.count).max() ?? 0
 }
 
 /// A run of header field lines, as Outlook, Yahoo, AOL and Thunderbird write above history.

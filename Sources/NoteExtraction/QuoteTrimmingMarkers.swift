@@ -9,12 +9,16 @@ struct HistoryMarkers {
 
     init(_ lines: [ReplyLine]) {
         var index = 0
+        var footer: Int?
         while index < lines.count, history == nil {
             let line = lines[index]
             if line.isBlank || line.isQuoted {
                 index += 1
             } else if line.isSignatureDelimiter {
                 signature = signature ?? index
+                index += 1
+            } else if footer == nil, ClientFooter.endsTheSendersText(line) {
+                footer = index
                 index += 1
             } else if let separator = HistorySeparator(line) {
                 history = Self.history(after: separator, at: index, in: lines)
@@ -35,6 +39,11 @@ struct HistoryMarkers {
             } else {
                 index += 1
             }
+        }
+        // Text after an app's footer is history the app appended; a forward after it stays a forward.
+        if let footer, footer < history?.line ?? lines.count, history?.kind != .forward,
+           lines[(footer + 1)...].contains(where: { !$0.isBlank }) {
+            history = (footer, .reply, .clientFooter)
         }
     }
 

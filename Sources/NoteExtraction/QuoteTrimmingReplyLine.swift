@@ -2,6 +2,59 @@
 struct ReplyLine {
     /// The line as written, without its line feed.
     let text: Substring
+    /// Whether the last character that is not a space is a colon (or the full-width colon of Chinese and
+    /// Japanese); every attribution ends so, which rules most lines out early.
+    let endsWithColon: Bool
+    /// Empty or whitespace only.
+    let isBlank: Bool
+    /// A line of quoted history: starts with ">" (after indentation), or with "|" as some clients quote;
+    /// a line that also ends with "|" is a table row, not a quote.
+    let isQuoted: Bool
+
+    /// The first byte that is not a space or tab (0 for a blank line).
+    let firstByte: UInt8
+    /// Whether a colon (or a full-width one) comes within the first bytes: a header field's name is short.
+    let hasEarlyColon: Bool
+
+    /// The questions asked of every line are answered once, from the bytes at either end.
+    init(text: Substring) {
+        self.text = text
+        let flags = text.utf8.withContiguousStorageIfAvailable(Self.flags) ?? Self.flags(Array(text.utf8))
+        firstByte = flags.first
+        isQuoted = flags.isQuoted
+        endsWithColon = flags.endsWithColon
+        hasEarlyColon = flags.hasEarlyColon
+        // A line of no-break or other Unicode spaces is blank too.
+        isBlank = flags.first == 0 || (flags.first >= 0x80 && text.allSatisfy(\.isWhitespace))
+    }
+
+    /// How far into a line a header field's colon may stand: the longest name in bytes, padding and `**`.
+    static let earlyColonBytes = 48
+
+    private static func flags(_ bytes: UnsafeBufferPointer<UInt8>) -> (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool) {
+        flags(bytes[...])
+    }
+
+    private static func flags(_ bytes: [UInt8]) -> (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool) {
+        bytes.withUnsafeBufferPointer { flags($0[...]) }
+    }
+
+    private static func flags(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool) {
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return (0, false, false, false) }
+        let isQuoted = switch bytes[first] {
+        case UInt8(ascii: ">"): true
+        case UInt8(ascii: "|"): first == last || bytes[last] != UInt8(ascii: "|")
+        default: false
+        }
+        // U+FF1A FULLWIDTH COLON is EF BC 9A in UTF-8.
+        let endsWithColon = bytes[last] == UInt8(ascii: ":")
+            || (bytes[last] == 0x9A && last - bytes.startIndex >= 2 && bytes[last - 1] == 0xBC && bytes[last - 2] == 0xEF)
+        let hasEarlyColon = bytes[first..<min(first + earlyColonBytes, bytes.endIndex)]
+            .contains { $0 == UInt8(ascii: ":") || $0 == 0xEF }
+        return (bytes[first], isQuoted, endsWithColon, hasEarlyColon)
+    }
 
     /// The line without leading and trailing whitespace (no-break spaces included).
     var trimmed: Substring {
@@ -13,42 +66,19 @@ struct ReplyLine {
         return start[..<end]
     }
 
-    /// Whether the last character that is not a space is a colon (or the full-width colon of Chinese and
-    /// Japanese); cheap, to rule lines out early.
-    var endsWithColon: Bool {
-        let bytes = text.utf8
-        guard let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") })
-        else { return false }
-        if bytes[last] == UInt8(ascii: ":") { return true }
-        // U+FF1A FULLWIDTH COLON is EF BC 9A in UTF-8.
-        return bytes[last] == 0x9A && bytes.distance(from: bytes.startIndex, to: last) >= 2
-            && bytes[bytes.index(last, offsetBy: -1)] == 0xBC && bytes[bytes.index(last, offsetBy: -2)] == 0xEF
-    }
-
-    /// Empty or whitespace only.
-    var isBlank: Bool { text.allSatisfy(\.isWhitespace) }
-
-    /// A line of quoted history: starts with ">" (after indentation), or with "|" as some clients quote;
-    /// a line that also ends with "|" is a table row, not a quote.
-    var isQuoted: Bool {
-        let start = text.drop { $0 == " " || $0 == "\t" }
-        switch start.first {
-        case ">": return true
-        case "|": return start.count == 1 || trimmed.last != "|"
-        default: return false
-        }
-    }
-
     /// Indented, not blank: continues the header field above it.
     var isContinuation: Bool { (text.first == " " || text.first == "\t") && !isBlank }
 
     /// The signature delimiter: "-- " by convention (RFC 3676), "--" as often written.
-    var isSignatureDelimiter: Bool { text.hasPrefix("--") && trimmed == "--" }
+    var isSignatureDelimiter: Bool {
+        text.utf8.starts(with: [UInt8(ascii: "-"), UInt8(ascii: "-")]) && trimmed == "--"
+    }
 
     /// A line drawn to set a signature apart: an em or en dash alone, or at least two of `_ * = ~ # + - — –`
     /// and nothing else but spaces ("* * *", "=====", "___", "—————"). Only a delimiter near the end of the text.
     var isSignatureRule: Bool {
-        guard text.utf8.count <= 120 else { return false }
+        // "_ * = ~ # + -" or the first byte of "—" and "–" (E2 80 94, E2 80 93).
+        guard [0x5F, 0x2A, 0x3D, 0x7E, 0x23, 0x2B, 0x2D, 0xE2].contains(firstByte), text.utf8.count <= 120 else { return false }
         let line = trimmed
         if line == "—" || line == "–" { return true }
         var marks = 0

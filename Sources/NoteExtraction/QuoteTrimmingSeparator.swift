@@ -10,7 +10,10 @@ enum HistorySeparator {
     case rule
 
     init?(_ line: ReplyLine) {
-        guard line.text.utf8.count <= 200 else { return nil }
+        // Every separator starts with "-" or "_" or ends with a colon: other lines are ruled out unread.
+        guard line.firstByte == UInt8(ascii: "-") || line.firstByte == UInt8(ascii: "_") || line.endsWithColon,
+              line.text.utf8.count <= 200
+        else { return nil }
         let text = line.trimmed
         if text.utf8.count >= 10, text.allSatisfy({ $0 == "_" }) {
             self = .rule
@@ -25,7 +28,9 @@ enum HistorySeparator {
             } else {
                 return nil
             }
-        } else if text.hasSuffix(":"), Self.forwardIntroductions.contains(Self.normalized(text.dropLast())) {
+        } else if text.hasSuffix(":"), text.utf8.count <= Self.longestIntroductionBytes + 8,
+                  text.utf8.lazy.filter({ $0 == UInt8(ascii: " ") }).count <= 6,
+                  Self.forwardIntroductions.contains(Self.normalized(text.dropLast())) {
             self = .forwardedMessage
         } else {
             return nil
@@ -53,6 +58,8 @@ enum HistorySeparator {
         "wiadomość przekazana dalej", "přeposlaná zpráva", "转发邮件", "轉寄郵件", "転送されたメッセージ",
         "전달된 메시지",
     ]
+
+    private static let longestIntroductionBytes = forwardIntroductions.map(\.utf8.count).max() ?? 0
 
     private static let forwardIntroductions: Set = [
         "begin forwarded message", "anfang der weitergeleiteten nachricht", "anfang der weitergeleiteten e-mail",

@@ -420,5 +420,28 @@ extension LabeledReply {
             > ---
             > Reply to this email directly or view it in the portal.
             """, keep: "Thanks, here is the config:\n\n> retries: 3\n> timeout: 30\n\nBea"),
+        LabeledReply(kind: "Gmail, Finnish, wrapped before the address, unquoted history", body: """
+            Toimitus saapui tänään.
+
+            pe 6. maalisk. 2026 klo 17.50 Acme Asiakaspalvelu
+            <asiakaspalvelu@acme.example> kirjoitti:
+
+            Tilauksenne on lähetetty.
+            """, keep: "Toimitus saapui tänään."),
+        LabeledReply(kind: "Gmail, Russian, unquoted history", body: """
+            Получил, спасибо.
+
+            ср, 4 мар. 2026 г. в 15:19, Acme Поддержка <support@acme.example>:
+
+            Ваш заказ отправлен.
+            """, keep: "Получил, спасибо."),
+        LabeledReply(kind: "Gmail, Norwegian, wrapped", body: """
+            Jeg kommer på mandag.
+
+            tir. 3. mar. 2026 kl. 09:14 skrev Acme Kundeservice Norge AS <
+            kundeservice@acme.example>:
+
+            > Når passer det for deg?
+            """, keep: "Jeg kommer på mandag."),
     ]
 }

@@ -70,6 +70,22 @@ extension LabeledReply {
 
             Sent from my iPhone
             """, keep: "On my way to the site now.\n\nMarek"),
+        LabeledReply(kind: "Outlook for Android footer with the history below it unmarked", body: """
+            Ich bin ab 14 Uhr erreichbar.
+
+            Gesendet von Outlook für Android<https://aka.ms/AAb9ysg>
+
+            Hallo Herr Weber,
+            wann können wir Sie erreichen?
+            """, keep: "Ich bin ab 14 Uhr erreichbar."),
+        LabeledReply(kind: "iPhone footer with pasted history below it", body: """
+            Sounds good to me.
+
+            Sent from my iPhone
+
+            Hi Dana, shall we move the call to Thursday?
+            Regards, Acme Scheduling
+            """, keep: "Sounds good to me."),
         LabeledReply(kind: "Two footers", body: """
             Photo attached.
 
