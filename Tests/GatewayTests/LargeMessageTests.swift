@@ -10,65 +10,65 @@ import Testing
 /// from its log.
 @Suite(.serialized) struct LargeMessageTests {
     @Test func forwardWithA30MBAttachmentIsPostedAndOnlyAFewKBAreFetched() async throws {
-        let fixture = try await GatewayFixture()
-        defer { Task { await fixture.stop() } }
-        try fixture.dovecot.append(Self.forwardWithAttachment(bytes: 30 * 1024 * 1024))
-        let logOffset = fixture.dovecot.log.utf8.count
+        try await GatewayFixture.with { fixture in
+            try fixture.dovecot.append(Self.forwardWithAttachment(bytes: 30 * 1024 * 1024))
+            let logOffset = fixture.dovecot.log.utf8.count
 
-        let summary = try await fixture.once(fixture.configuration())
-        #expect(summary.posted == 1)
-        let note = try #require(await fixture.sandbox.account.notes().first)
-        #expect(note.ticketID == 4711)
-        #expect(note.text.contains("The nightly export failed again, log attached."))
-        #expect(note.text.contains("Subject: Export job crashes"), "the forwarded message's header is read too")
-        #expect(note.text.contains("Attachments: export.log (30.0 MB)"))
-        print("forward with a 30 MB attachment: the note is\n\(note.text)")
+            let summary = try await fixture.once(fixture.configuration())
+            #expect(summary.posted == 1)
+            let note = try #require(await fixture.sandbox.account.notes().first)
+            #expect(note.ticketID == 4711)
+            #expect(note.text.contains("The nightly export failed again, log attached."))
+            #expect(note.text.contains("Subject: Export job crashes"), "the forwarded message's header is read too")
+            #expect(note.text.contains("Attachments: export.log (30.0 MB)"))
+            print("forward with a 30 MB attachment: the note is\n\(note.text)")
 
-        let sent = try await Self.bytesSent(fixture.dovecot, after: logOffset)
-        print("forward with a 30 MB attachment: Dovecot sent \(sent) bytes in all")
-        #expect(sent < 16 * 1024)
+            let sent = try await Self.bytesSent(fixture.dovecot, after: logOffset)
+            print("forward with a 30 MB attachment: Dovecot sent \(sent) bytes in all")
+            #expect(sent < 16 * 1024)
+        }
     }
 
     @Test func a40MBTextPartIsPostedTruncatedWithAtMostTheBudgetFetched() async throws {
-        let fixture = try await GatewayFixture()
-        defer { Task { await fixture.stop() } }
-        let line = "2026-11-24 09:15:00 worker-3 retrying the export of batch 1234567\r\n"
-        let text = String(repeating: line, count: 40 * 1024 * 1024 / line.utf8.count)
-        try fixture.dovecot.append(Array(email(id: "long@x", subject: "[#4712] Export log inline", body: "")
-            .replacingOccurrences(of: "\n", with: "\r\n").utf8) + Array(text.utf8))
-        let logOffset = fixture.dovecot.log.utf8.count
-        var mailbox = fixture.mailbox()
-        let budget = 2 * 1024 * 1024
-        mailbox.maxMessageBytes = budget
+        try await GatewayFixture.with { fixture in
+            let line = "2026-11-24 09:15:00 worker-3 retrying the export of batch 1234567\r\n"
+            let text = String(repeating: line, count: 40 * 1024 * 1024 / line.utf8.count)
+            try fixture.dovecot.append(Array(email(id: "long@x", subject: "[#4712] Export log inline", body: "")
+                .replacingOccurrences(of: "\n", with: "\r\n").utf8) + Array(text.utf8))
+            let logOffset = fixture.dovecot.log.utf8.count
+            var mailbox = fixture.mailbox()
+            let budget = 2 * 1024 * 1024
+            mailbox.maxMessageBytes = budget
 
-        let summary = try await fixture.once(fixture.configuration(mailboxes: [mailbox]))
-        let recorded = try await fixture.readLedger().list(LedgerFilter()).map { "\($0.state) \($0.lastError ?? "")" }
-        #expect(summary.posted == 1, "ledger: \(recorded)")
-        let note = try #require(await fixture.sandbox.account.notes().first)
-        #expect(note.ticketID == 4712)
-        #expect(note.text.contains("retrying the export of batch 1234567"))
-        #expect(note.text.contains("[notegate: note truncated"))
-        print("40 MB text part: the note (\(note.text.utf8.count) bytes) ends with: \(note.text.suffix(120))")
+            let summary = try await fixture.once(fixture.configuration(mailboxes: [mailbox]))
+            let recorded = try await fixture.readLedger().list(LedgerFilter()).map { "\($0.state) \($0.lastError ?? "")" }
+            #expect(summary.posted == 1, "ledger: \(recorded)")
+            let note = try #require(await fixture.sandbox.account.notes().first)
+            #expect(note.ticketID == 4712)
+            #expect(note.text.contains("retrying the export of batch 1234567"))
+            #expect(note.text.contains("[notegate: note truncated"))
+            print("40 MB text part: the note (\(note.text.utf8.count) bytes) ends with: \(note.text.suffix(120))")
 
-        let sent = try await Self.bytesSent(fixture.dovecot, after: logOffset)
-        print("40 MB text part under a 2 MiB budget: Dovecot sent \(sent) bytes in all")
-        #expect(sent <= budget + 16 * 1024)
+            let sent = try await Self.bytesSent(fixture.dovecot, after: logOffset)
+            print("40 MB text part under a 2 MiB budget: Dovecot sent \(sent) bytes in all")
+            #expect(sent <= budget + 16 * 1024)
+        }
     }
 
     @Test func onlyAHeaderOverTheBudgetMakesAMessageTooLarge() async throws {
-        let fixture = try await GatewayFixture()
-        defer { Task { await fixture.stop() } }
-        let hops = (0..<100).map { "Received: from relay\($0).example.com by mx.example.com; Tue, 24 Nov 2026" }
-        try fixture.append(email(id: "hops@x", subject: "[#4713] Many hops", extraHeaders: hops))
-        var mailbox = fixture.mailbox()
-        mailbox.maxMessageBytes = 4_096
+        try await GatewayFixture.with { fixture in
+            let hops = (0..<100).map { "Received: from relay\($0).example.com by mx.example.com; Tue, 24 Nov 2026" }
+            try fixture.append(email(id: "hops@x", subject: "[#4713] Many hops", extraHeaders: hops))
+            var mailbox = fixture.mailbox()
+            mailbox.maxMessageBytes = 4_096
 
-        let summary = try await fixture.once(fixture.configuration(mailboxes: [mailbox]))
-        #expect(summary.posted == 0)
-        #expect(summary.skipped == ["too-large": 1])
-        let entry = try #require(try await fixture.readLedger().list(LedgerFilter()).first)
-        #expect(entry.lastError == "its header alone is over 4096 bytes (max_message_bytes)")
-        #expect(entry.subject == "[#4713] Many hops")
+            let summary = try await fixture.once(fixture.configuration(mailboxes: [mailbox]))
+            #expect(summary.posted == 0)
+            #expect(summary.skipped == ["too-large": 1])
+            let entry = try #require(try await fixture.readLedger().list(LedgerFilter()).first)
+            #expect(entry.lastError == "its header alone is over 4096 bytes (max_message_bytes)")
+            #expect(entry.subject == "[#4713] Many hops")
+        }
     }
 
     /// The bytes Dovecot sent every session that ended after `logOffset`; waits for a logout line.
