@@ -203,6 +203,17 @@ int notegate_reply_budget_begin(mailstream *stream, uint64_t budget, int max_dep
     b->state = LEX_TEXT;
     b->literal_left = 0;
     b->announced = 0;
+    // A server may send a reply before it is asked for, and libetpan may hold it in its buffer already:
+    // those bytes are checked too, and the buffer is cut where they break the budget, so that libetpan
+    // never parses past that point (found by `make fuzz`: a 184 MB literal announced ahead of time).
+    for (size_t i = 0; i < stream->read_buffer_len; i++) {
+        b->received++;
+        if (scan(b, (const unsigned char *)stream->read_buffer + i, 1, i) < 0 || b->received > b->budget) {
+            fail(b, NOTEGATE_BUDGET_BYTES);
+            stream->read_buffer_len = i;
+            break;
+        }
+    }
     return 0;
 }
 

@@ -47,6 +47,22 @@ struct FuzzFindingTests {
         #expect(error.message.contains("UID SEARCH"), "the pass should end at the search after SELECT: \(error)")
     }
 
+    /// A server that sends the reply to a FETCH before it is asked for, so that libetpan holds it in its
+    /// buffer when the budget begins, had its 184 MB literal announcement parsed (and allocated) unchecked.
+    @Test func literalAnnouncedBeforeTheCommandIsStillOverTheBudget() async throws {
+        let transcript = try Array(Data(contentsOf: Self.findings.appendingPathComponent(
+            "literal-announced-before-the-command.txt")))
+        let mailbox = MailboxConfig(name: "replay", host: "imap.replay.example", transport: .plain,
+                                    allowInsecure: true, username: "notes",
+                                    authentication: .login(password: .environment("HOME")),
+                                    maxMessageBytes: 1024 * 1024, timeoutSeconds: 1)
+        guard case .failure(let error) = await IMAPReplay.pass(serverReplies: transcript, mailbox: mailbox) else {
+            Issue.record("a reply with a 66 TB literal was accepted")
+            return
+        }
+        #expect(error.code == .replyOverBudget, "\(error)")
+    }
+
     /// The filter renames the code in any case and across reads, and changes nothing else.
     @Test(arguments: [1, 2, 7, 64])
     func replyFilterRenamesPermanentFlagsAcrossReads(readSize: Int) {
