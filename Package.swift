@@ -44,7 +44,8 @@ let package = Package(
         // Passwords and keys that never print themselves, and where they are read from.
         .target(name: "Secrets", swiftSettings: strictSwift),
         .target(name: "GatewayConfig", dependencies: ["Secrets", "Yams"], swiftSettings: strictSwift),
-        .target(name: "IMAPSource", dependencies: ["CEtPan", "CEtPanTLS", "GatewayConfig", "Secrets", logging],
+        .target(name: "IMAPSource",
+                dependencies: ["CEtPan", "CEtPanTLS", "GatewayConfig", "OAuth", "Secrets", logging],
                 swiftSettings: strictSwift),
 
         // LeadSquared Service CRM: the client the pipeline posts through, and a local server that
@@ -79,6 +80,19 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // OAuth2 for `auth: oauth2` mailboxes: the grants, the token cache and the refresh-token file.
+        .target(
+            name: "OAuth",
+            dependencies: [
+                "GatewayConfig", "Secrets",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSwift
         ),
@@ -210,7 +224,8 @@ let package = Package(
         .testTarget(name: "CrashTests", dependencies: ["notegate", "DovecotHarness", "LeadSquaredSandbox", "Ledger"],
                     swiftSettings: strictSwift),
         .testTarget(name: "IdentitySandboxTests",
-                    dependencies: ["IdentitySandbox", "DovecotHarness", "IMAPSource", "GatewayConfig", logging,
+                    dependencies: ["IdentitySandbox", "DovecotHarness", "IMAPSource", "GatewayConfig", "OAuth", "Secrets",
+                                   logging,
                                    .product(name: "CryptoExtras", package: "swift-crypto"),
                                    .product(name: "AsyncHTTPClient", package: "async-http-client")],
                     swiftSettings: strictSwift),

@@ -52,10 +52,11 @@ public struct GatewayConfiguration: Sendable, Equatable {
         for (entry, mailbox) in zip(entries, mailboxes) where !names.insert(mailbox.name).inserted {
             throw entry.error("name", "\"\(mailbox.name)\" is used by two mailboxes; names must be unique")
         }
+        let ledger = try file.mapping("ledger").map(LedgerSettings.init(config:)) ?? .init()
         return GatewayConfiguration(
-            mailboxes: mailboxes,
+            mailboxes: mailboxes.map { $0.keepingOAuthStateBeside(ledgerPath: ledger.path) },
             leadSquared: try file.mapping("leadsquared").map(LeadSquaredSettings.init(config:)),
-            ledger: try file.mapping("ledger").map(LedgerSettings.init(config:)) ?? .init(),
+            ledger: ledger,
             notes: try file.mapping("notes").map(NoteSettings.init(config:)) ?? .init(),
             senders: try file.mapping("senders").map(SenderSettings.init(config:)) ?? .init(),
             observability: try file.mapping("observability").map(ObservabilitySettings.init(config:)) ?? .init()

@@ -5,11 +5,11 @@ extension MailboxConfig {
         "name", "host", "port", "transport", "allow_insecure", "tls", "username", "auth",
         "password_env", "password_file", "oauth_token_file", "oauth_token_command", "folders",
         "max_message_bytes", "poll_interval_seconds", "sweep_interval_seconds", "timeout_seconds", "actions",
-        "start_from", "configuration_retry_seconds", "oauth_token_command_timeout_seconds",
+        "start_from", "configuration_retry_seconds", "oauth_token_command_timeout_seconds", "oauth2",
     ]
 
     private enum AuthMethod: String, CaseIterable {
-        case login, plain, xoauth2
+        case login, plain, xoauth2, oauth2
     }
 
     init(config: ConfigNode) throws {
@@ -56,6 +56,8 @@ extension MailboxConfig {
             return .plain(password: try secret(config, env: "password_env", file: "password_file"))
         case .xoauth2:
             return .xoauth2(token: try secret(config, file: "oauth_token_file", command: "oauth_token_command"))
+        case .oauth2:
+            return .oauth2(try oauth2Settings(config, username: try config.requiredString("username")))
         }
     }
 

@@ -37,6 +37,8 @@ public struct MailboxConfig: Sendable, Equatable {
         case plain(password: SecretSource)
         /// SASL XOAUTH2 with an OAuth access token (Gmail, Microsoft 365).
         case xoauth2(token: SecretSource)
+        /// SASL XOAUTH2 or OAUTHBEARER with access tokens notegate gets itself from the provider.
+        case oauth2(OAuth2Settings)
     }
 
     /// What to do with messages for each outcome of the pipeline.

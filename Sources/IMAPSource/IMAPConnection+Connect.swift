@@ -4,6 +4,7 @@ import CEtPanTLS
 import Foundation
 import Glibc
 import GatewayConfig
+import OAuth
 
 // Opening the connection: TCP, TLS per transport, greeting, login.
 extension IMAPConnection {
@@ -135,6 +136,8 @@ extension IMAPConnection {
                                            try resolve(source).reveal(), nil)
         case .xoauth2(let source):
             result = mailimap_oauth2_authenticate(session, user, try resolve(source).reveal())
+        case .oauth2(let settings):
+            result = try oauth2Authenticate(session, settings)
         }
         guard Int(result) == MAILIMAP_NO_ERROR else {
             // A connection that broke during the login is not a refusal: reconnect soon instead of parking.
@@ -144,6 +147,31 @@ extension IMAPConnection {
             let reply = session.pointee.imap_response.map { String(cString: $0) } ?? "no reply"
             throw IMAPError(.authenticationFailed, "\(config.host) refused the login of \(user) (\(reply)); "
                 + "check `username`, the auth method and its password or token source")
+        }
+    }
+
+    /// XOAUTH2 with a token from the provider; a refused token believed valid is renewed once and tried again.
+    private func oauth2Authenticate(_ session: UnsafeMutablePointer<mailimap>, _ settings: OAuth2Settings) throws
+        -> Int32
+    {
+        let first = mailimap_oauth2_authenticate(session, config.username, try accessToken(settings, forceRefresh: false))
+        guard Int(first) == MAILIMAP_ERROR_LOGIN else { return first }
+        logger.info("IMAP server refused the OAuth access token; asking the provider for a new one")
+        return mailimap_oauth2_authenticate(session, config.username, try accessToken(settings, forceRefresh: true))
+    }
+
+    private func accessToken(_ settings: OAuth2Settings, forceRefresh: Bool) throws -> String {
+        do {
+            return try AccessTokens.blockingAccessToken(for: settings, forceRefresh: forceRefresh)
+        } catch {
+            // Unreachable or 5xx: reconnect with backoff. Refused or misconfigured: park, the operator must act.
+            let advice = switch error.kind {
+            case .refused: " Sign in again with `notegate oauth login --config FILE --mailbox \(config.name)` "
+                + "(delegated), or check the client id, secret or key and the app's permission on the mailbox."
+            case .misconfigured, .unavailable: ""
+            }
+            throw IMAPError(error.isRetryable ? .connectFailed : .credentialsUnavailable,
+                            "cannot get an OAuth access token for mailbox \(config.name): \(error)\(advice)")
         }
     }
 

@@ -51,11 +51,13 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     private func checkSecrets(_ configuration: GatewayConfiguration, into report: inout CheckReport) async {
-        var sources: [(String, SecretSource, commandTimeout: Duration)] = configuration.mailboxes.map { mailbox in
+        var sources: [(String, SecretSource, commandTimeout: Duration)] = configuration.mailboxes.compactMap { mailbox in
             let timeout = Duration.seconds(mailbox.oauthTokenCommandTimeoutSeconds)
             return switch mailbox.authentication {
             case .login(let source), .plain(let source): ("mailbox \(mailbox.name) password", source, timeout)
             case .xoauth2(let source): ("mailbox \(mailbox.name) OAuth token", source, timeout)
+            case .oauth2(let settings): settings.clientSecret.map { ("mailbox \(mailbox.name) OAuth client secret", $0,
+                                                                    timeout) }
             }
         }
         if let settings = configuration.leadSquared {

@@ -10,8 +10,9 @@ import Testing
 /// XOAUTH2 login with a token from a file is accepted or refused by a real IMAP server.
 @Suite(.serialized) struct DovecotOAuthLoginTests {
     /// Runs `body` with a sandbox and a Dovecot that asks it about tokens; both are stopped also on failure.
-    static func withServers(_ body: (IdentitySandboxServer, DovecotServer) async throws -> Void) async throws {
-        let sandbox = try await IdentitySandboxServer.start(IdentitySandboxTests.configuration())
+    static func withServers(_ configuration: IdentitySandboxConfiguration = IdentitySandboxTests.configuration(),
+                            _ body: (IdentitySandboxServer, DovecotServer) async throws -> Void) async throws {
+        let sandbox = try await IdentitySandboxServer.start(configuration)
         do {
             let dovecot = try DovecotServer(oauth2IntrospectionURL: sandbox.introspectionURL.absoluteString)
             defer { dovecot.stop() }
