@@ -10,6 +10,17 @@ struct LabeledReply: Sendable, CustomTestStringConvertible {
     let keep: String
 
     var testDescription: String { kind }
+
+    init(kind: String, body: String, keep: String) {
+        self.kind = kind
+        self.body = body
+        self.keep = keep
+    }
+
+    /// A body with nothing to cut: the person keeps all of it.
+    init(kind: String, keptWhole body: String) {
+        self.init(kind: kind, body: body, keep: body)
+    }
 }
 
 /// Scores the quote trimmer on the whole labeled set: at least 95 % of the bodies must come out as

@@ -53,17 +53,7 @@ extension LabeledReply {
 
             Your invoice is attached.
             """),
-        LabeledReply(kind: "Outlook forward kept by its FW subject", body: """
-            Can you look into this?
-
-            ________________________________
-            From: Customer Ltd. <orders@customer.example>
-            Sent: Tuesday, March 3, 2026 9:14 AM
-            To: Dana Reyes <dana@customer.example>
-            Subject: FW: Damaged delivery
-
-            Two boxes were damaged.
-            """, keep: """
+        LabeledReply(kind: "Outlook forward kept by its FW subject", keptWhole: """
             Can you look into this?
 
             ________________________________
@@ -74,16 +64,7 @@ extension LabeledReply {
 
             Two boxes were damaged.
             """),
-        LabeledReply(kind: "German Outlook forward kept by its WG subject", body: """
-            Bitte prüfen.
-
-            Von: Kunde GmbH <bestellung@kunde.example>
-            Gesendet: Dienstag, 3. März 2026 09:14
-            An: Dana Reyes <dana@customer.example>
-            Betreff: WG: Beschädigte Lieferung
-
-            Zwei Kartons waren beschädigt.
-            """, keep: """
+        LabeledReply(kind: "German Outlook forward kept by its WG subject", keptWhole: """
             Bitte prüfen.
 
             Von: Kunde GmbH <bestellung@kunde.example>
@@ -132,15 +113,7 @@ extension LabeledReply {
 
             The lid broke on day one.
             """),
-        LabeledReply(kind: "Danish forward kept", body: """
-            Til orientering.
-
-            -------- Videresendt besked --------
-            Fra: Kunde <kunde@customer.example>
-            Emne: Reklamation
-
-            Varen er defekt.
-            """, keep: """
+        LabeledReply(kind: "Danish forward kept", keptWhole: """
             Til orientering.
 
             -------- Videresendt besked --------
