@@ -46,7 +46,7 @@ enum HistorySeparator {
     private static let originalMessageCaptions: Set = [
         "original message", "ursprüngliche nachricht", "originalnachricht", "message d'origine",
         "mensaje original", "oorspronkelijk bericht", "mensagem original", "messaggio originale",
-        "исходное сообщение", "oprindelig besked", "opprinnelig melding", "ursprungligt meddelande",
+        "исходное сообщение", "message original", "oprindelig besked", "opprinnelig melding", "ursprungligt meddelande",
         "originalmeddelande", "alkuperäinen viesti", "oryginalna wiadomość", "wiadomość oryginalna",
         "původní zpráva", "orijinal ileti", "原始邮件", "原始郵件", "元のメッセージ", "원본 메시지", "reply message",
     ]
