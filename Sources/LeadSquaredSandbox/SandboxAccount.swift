@@ -8,6 +8,9 @@ public actor SandboxAccount {
     private var recorded: [RecordedNote] = []
     private var lastSequence = 0
     private var counts = SandboxStats()
+    private var heldCalls: [Int: Task<Void, Never>] = [:]
+    private var lastHeldCall = 0
+    private var releasing = false
 
     /// The faults in force; change them with ``setFaults(_:)``.
     public private(set) var faults: SandboxFaults
@@ -46,6 +49,25 @@ public actor SandboxAccount {
         recorded.append(
             RecordedNote(sequence: lastSequence, ticketID: note.ticketID, text: note.text, receivedAt: Date())
         )
+    }
+
+    /// Holds a call for `duration`, or less once the server stops (``releaseHeldCalls()``); returns at once if
+    /// it is stopping already.
+    func hold(for duration: Duration) async {
+        guard !releasing else { return }
+        lastHeldCall += 1
+        let id = lastHeldCall
+        let held = Task { _ = try? await Task.sleep(for: duration) }
+        heldCalls[id] = held
+        await withTaskCancellationHandler { await held.value } onCancel: { held.cancel() }
+        heldCalls[id] = nil
+    }
+
+    /// Cuts every held call short, and every later one, so the server can stop without waiting them out.
+    func releaseHeldCalls() {
+        releasing = true
+        for held in heldCalls.values { held.cancel() }
+        heldCalls.removeAll()
     }
 
     /// Counts an answer (or a silence) by kind.

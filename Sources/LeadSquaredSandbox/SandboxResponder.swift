@@ -68,7 +68,7 @@ struct SandboxResponder: HTTPResponder {
             return SandboxAnswer.message(.tooManyRequests, exceeded)
         }
         let latency = await account.faults.latencyMilliseconds
-        if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
+        if latency > 0 { await account.hold(for: .milliseconds(latency)) }
         guard let body else {
             return await rejected("The body is larger than \(Self.maxBodyBytes) bytes.")
         }
@@ -90,9 +90,9 @@ struct SandboxResponder: HTTPResponder {
             await account.count(\.failed)
             return SandboxAnswer.injectedFailure
         case .drop:
-            return try await goSilent(note, after: nil, faults: faults, context: context)
+            return await goSilent(note, after: nil, faults: faults, context: context)
         case .hold(let duration):
-            return try await goSilent(note, after: duration, faults: faults, context: context)
+            return await goSilent(note, after: duration, faults: faults, context: context)
         case nil:
             await account.record(note)
             await account.count(\.posted)
@@ -104,13 +104,13 @@ struct SandboxResponder: HTTPResponder {
         }
     }
 
-    /// Closes the connection without an answer, after `hold` if given, recording the note first or not
-    /// according to the faults' silence point.
+    /// Closes the connection without an answer, after `hold` if given (cut short when the server stops),
+    /// recording the note first or not according to the faults' silence point.
     private func goSilent(
         _ note: SubmittedNote, after hold: Duration?, faults: SandboxFaults, context: Context
-    ) async throws -> Response {
+    ) async -> Response {
         if faults.silencePoint == .afterCommit { await account.record(note) }
-        if let hold { try await Task.sleep(for: hold) }
+        if let hold { await account.hold(for: hold) }
         await account.count(\.unanswered)
         try? await context.channel.close().get()
         // The connection is gone: this answer is never written.
