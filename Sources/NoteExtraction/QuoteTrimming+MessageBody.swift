@@ -6,7 +6,9 @@ extension MessageContent {
     /// left out. An HTML-only body loses the history its markup marks as quoted before it becomes text;
     /// then the text rules trim what is left. When that leaves nothing, the whole body is the text.
     func ownText(limits: HTMLText.Limits, trimmer: QuoteTrimmer) -> (text: String, isTruncated: Bool, cuts: [TrimCut]) {
-        guard plainParts.isEmpty, !htmlParts.isEmpty else {
+        // The same choice as `bodyText`: the HTML twin when no text/plain part holds any text.
+        let usesHTML = !htmlParts.isEmpty && !plainParts.contains { $0.text.contains { !$0.isWhitespace } }
+        guard usesHTML else {
             let (body, isTruncated) = bodyText(limits: limits)
             let trimmed = trimmer.trimming(body.trimmingBlankLines())
             return (trimmed.text.trimmingBlankLines(), isTruncated, trimmed.cuts)
