@@ -132,7 +132,7 @@ let package = Package(
             name: "notegate",
             dependencies: [
                 "MailParsing", "NoteExtraction", "GatewayConfig", "IMAPSource", "LeadSquared", "LeadSquaredSandbox",
-                "Gateway", "Ledger", "Observability", logging,
+                "Gateway", "Ledger", "Observability", "OAuth", "IdentitySandbox", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import GatewayConfig
 import IMAPSource
+import OAuth
 import LeadSquared
 import Ledger
 import Logging
@@ -115,6 +116,17 @@ struct CheckCommand: AsyncParsableCommand {
         var logger = Logger(label: "notegate.check", factory: { LineLogHandler(label: $0, format: .text) })
         logger.logLevel = .error
         for mailbox in configuration.mailboxes {
+            if case .oauth2(let settings) = mailbox.authentication {
+                // The token request first, so a failure says which step failed: the provider or the IMAP login.
+                do {
+                    _ = try await AccessTokens.provider(for: settings).accessToken()
+                    report.add("mailbox \(mailbox.name) OAuth token", .passed("\(settings.grant.rawValue) grant at "
+                        + "\(settings.tokenURL) issued an access token"))
+                } catch {
+                    report.add("mailbox \(mailbox.name) OAuth token", .failed("token request: \(error)"))
+                    continue
+                }
+            }
             for folder in mailbox.folders {
                 let watcher = MailboxWatcher(mailbox: mailbox, folder: folder, checkpoints: InMemoryCheckpointStore(),
                                              logger: logger)

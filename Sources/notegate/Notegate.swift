@@ -10,6 +10,8 @@ struct Notegate: AsyncParsableCommand {
             ExplainCommand.self,
             FetchCommand.self,
             SandboxCommand.self,
+            IdentitySandboxCommand.self,
+            OAuthCommand.self,
             LedgerCommand.self,
             CheckCommand.self,
             RunCommand.self,
