@@ -9,50 +9,66 @@ import Testing
 /// `check`, `fetch`, and `run`'s `/metrics` and `/healthz`: the real binary against the real servers.
 @Suite(.serialized) struct OperatorCommandTests {
     @Test func checkReportsReadyAndThenTheWrongKey() async throws {
-        let sandbox = try await SandboxServer.start()
         let dovecot = try DovecotServer()
         defer { dovecot.stop() }
         let directory = dovecot.directory.appendingPathComponent("check")
-        let config = try CrashConfig.write(in: directory, dovecot: dovecot, sandbox: sandbox)
+        let refused = try await SandboxServer.with { sandbox in
+            let config = try CrashConfig.write(in: directory, dovecot: dovecot, sandbox: sandbox)
 
-        let ready = try Gateway.command(["check", "--config", config.path])
-        #expect(ready.status == 0, "\(ready.output)")
-        #expect(ready.output.contains("ok    mailbox loopback INBOX"))
-        #expect(ready.output.contains("TLS verified"))
-        #expect(ready.output.hasSuffix("notegate check: ready\n"))
+            let ready = try Gateway.command(["check", "--config", config.path])
+            #expect(ready.status == 0, "\(ready.output)")
+            #expect(ready.output.contains("ok    mailbox loopback INBOX"))
+            #expect(ready.output.contains("TLS verified"))
+            #expect(ready.output.hasSuffix("notegate check: ready\n"))
 
-        try Data("wrong".utf8).write(to: directory.appendingPathComponent("secret-key"))
-        let refused = try Gateway.command(["check", "--config", config.path])
-        await sandbox.stop()
+            try Data("wrong".utf8).write(to: directory.appendingPathComponent("secret-key"))
+            return try Gateway.command(["check", "--config", config.path])
+        }
         #expect(refused.status == 1)
         #expect(refused.output.contains("FAIL  leadsquared"))
         #expect(!refused.output.contains("wrong"), "a secret must never be printed")
     }
 
     @Test func fetchListsDecisionsAndChangesNothing() async throws {
-        let sandbox = try await SandboxServer.start()
         let dovecot = try DovecotServer()
         defer { dovecot.stop() }
         try dovecot.append(CrashTests.message(7))
         try dovecot.append(Array("From: a@x.example\r\nSubject: hello\r\nMessage-ID: <n@x>\r\n\r\nhi\r\n".utf8))
-        let config = try CrashConfig.write(in: dovecot.directory.appendingPathComponent("fetch"), dovecot: dovecot,
-                                           sandbox: sandbox)
-        let result = try Gateway.command(["fetch", "--config", config.path])
-        await sandbox.stop()
+        let (result, notes) = try await SandboxServer.with { sandbox in
+            let config = try CrashConfig.write(in: dovecot.directory.appendingPathComponent("fetch"),
+                                               dovecot: dovecot, sandbox: sandbox)
+            return (try Gateway.command(["fetch", "--config", config.path]), await sandbox.account.notes())
+        }
 
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("loopback INBOX: 2 message(s)"))
         #expect(result.output.contains("post to ticket 7"))
         #expect(result.output.contains("skip: no-ticket"))
         #expect(try dovecot.flags(in: "INBOX").values.allSatisfy { !$0.contains("\\Seen") })
-        #expect(await sandbox.account.notes().isEmpty)
+        #expect(notes.isEmpty)
     }
 
     @Test func runServesMetricsAndHealth() async throws {
-        let sandbox = try await SandboxServer.start()
         let dovecot = try DovecotServer()
         defer { dovecot.stop() }
         for index in 1...3 { try dovecot.append(CrashTests.message(index)) }
+        let (health, metrics) = try await SandboxServer.with { sandbox in
+            try await Self.healthAndMetricsOfARun(dovecot: dovecot, sandbox: sandbox)
+        }
+
+        #expect(health.status == 200)
+        #expect(health.body.contains(#""status":"ok""#))
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains("notegate_messages_posted_total 3"))
+        #expect(metrics.body.contains(#"notegate_messages_seen_total{mailbox="loopback"} 3"#))
+        #expect(metrics.body.contains(#"notegate_api_calls_total{outcome="posted"} 3"#))
+        #expect(metrics.body.contains("notegate_queue_depth 0"))
+    }
+
+    /// Runs the gateway until it posted what `dovecot` holds, and reads its `/healthz` and `/metrics`.
+    private static func healthAndMetricsOfARun(
+        dovecot: DovecotServer, sandbox: SandboxServer
+    ) async throws -> (health: (status: Int, body: String), metrics: (status: Int, body: String)) {
         let port = try freePort()
         let directory = dovecot.directory.appendingPathComponent("status")
         let config = try LoopbackGatewayConfig(
@@ -69,17 +85,8 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         try await Task.sleep(for: .seconds(3)) // one queue-depth sample after the last post
-        let health = try await HTTP.get("http://127.0.0.1:\(port)/healthz")
-        let metrics = try await HTTP.get("http://127.0.0.1:\(port)/metrics")
-        await sandbox.stop()
-
-        #expect(health.status == 200)
-        #expect(health.body.contains(#""status":"ok""#))
-        #expect(metrics.status == 200)
-        #expect(metrics.body.contains("notegate_messages_posted_total 3"))
-        #expect(metrics.body.contains(#"notegate_messages_seen_total{mailbox="loopback"} 3"#))
-        #expect(metrics.body.contains(#"notegate_api_calls_total{outcome="posted"} 3"#))
-        #expect(metrics.body.contains("notegate_queue_depth 0"))
+        return (try await HTTP.get("http://127.0.0.1:\(port)/healthz"),
+                try await HTTP.get("http://127.0.0.1:\(port)/metrics"))
     }
 }
 
