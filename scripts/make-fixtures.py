@@ -240,6 +240,66 @@ X-Notegate-Omitted-Size: 20971520
            note="From: Dana Reyes <dana@vendor.example>\nDate: Tue, 24 Nov 2026 09:15:00 +0100\n"
                 "Subject: [#306] Logs\n\nLogs attached, 20 MB.\n\nAttachments: logs.zip (20.0 MB)"))
 
+# Malformed structure real mail has (../shared/corpus: cpython-email msg_14, msg_41, mail-parser mail_test_1,
+# mail_test_17); each is read the way Python's email package reads it.
+# `Content-Type: text` names no subtype: RFC 2045 5.2 reads an invalid content type as text/plain.
+message("content-type-text-without-subtype.eml",
+        header("[#307] Drainbread ISP", mid="no-subtype", extra=["Content-Type: text; charset=us-ascii",
+                                                                  "Content-Transfer-Encoding: 7bit"]),
+        "My ISP writes a Content-Type without a subtype.\nI hope you can still read it.\n",
+        post(307, "My ISP writes a Content-Type without a subtype.\nI hope you can still read it."))
+# A multipart with no boundary parameter cannot be split into parts: its body is the text.
+message("multipart-without-boundary.eml",
+        header("[#308] No boundary", mid="no-boundary", extra=["Content-Type: multipart/alternative;"]),
+        "The sender's mailer forgot the boundary.\n",
+        post(308, "The sender's mailer forgot the boundary."))
+# No MIME-Version, and the last part ends with a delimiter line that is never closed (`--b` instead of `--b--`):
+# the parts the delimiters mark are complete, so the HTML text and the attachment are read.
+ZIP = b"PK\x03\x04" + bytes(range(256)) * 8  # 2,052 bytes
+message("multipart-last-boundary-unclosed.eml",
+        [line for line in header("[#309] Unclosed", mid="unclosed",
+                                 extra=['Content-Type: multipart/mixed; boundary="2NqJR3m"'])
+         if not line.startswith("MIME-Version")],
+        f"""--2NqJR3m
+Content-Type: text/html; charset=UTF-8
+Content-Transfer-Encoding: base64
+
+{base64.encodebytes("<p>The scanned notice is attached.</p>".encode()).decode()}
+--2NqJR3m
+Content-Type: application/octet-stream; name="notice.zip"
+Content-Disposition: attachment; filename="notice.zip"
+Content-Transfer-Encoding: base64
+
+{base64.encodebytes(ZIP).decode()}--2NqJR3m
+""", post(309, "The scanned notice is attached.", attachments="notice.zip (2 KB)"))
+# multipart/alternative whose text/plain twin holds only blank lines: the HTML twin is the text.
+message("multipart-alternative-empty-plain.eml",
+        header("[#310] Empty plain twin", mid="empty-plain",
+               extra=['Content-Type: multipart/mixed; boundary="outer"']),
+        """--outer
+Content-Type: multipart/alternative; boundary="alt"
+
+--alt
+Content-Type: text/plain; charset="UTF-8"
+Content-Transfer-Encoding: quoted-printable
+
+
+
+--alt
+Content-Type: text/html; charset="UTF-8"
+Content-Transfer-Encoding: quoted-printable
+
+<html><head>
+<meta http-equiv=3D"Content-Type" content=3D"text/html; charset=3Dutf-8">
+</head>
+<body>Only the HTML twin holds the text.</body>
+</html>
+
+--alt--
+
+--outer--
+""", post(310, "Only the HTML twin holds the text."))
+
 # --- Transfer encodings and charsets ------------------------------------------------------------------
 UTF8_TEXT = "Grüße aus Köln — the ticket can be closed ✓"
 message("base64-utf8.eml", plain("[#401] Base64", "", "b64", cte="base64"),

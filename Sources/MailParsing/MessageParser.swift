@@ -81,7 +81,7 @@ public struct MessageParser: Sendable {
                 let code = mailmime_parse(base, raw.count, &index, &root)
                 guard code == Int32(MAILIMF_NO_ERROR), let root else { throw .mime(code: code) }
                 defer { mailmime_free(root) }
-                var converter = MIMEConverter(budget: budget)
+                var converter = MIMEConverter(budget: budget, messageBytes: raw.count)
                 return try converter.message(root, headers: headers, depth: 0)
             }
         }
@@ -100,10 +100,13 @@ struct MIMEConverter {
     let budget: MessageBudget
     /// What is left of the text budget for the text parts still to come.
     private var textBytesLeft: Int
+    /// How many bytes of unclosed multiparts may still be parsed again: together never more than the message holds.
+    private var reparseBytesLeft: Int
 
-    init(budget: MessageBudget) {
+    init(budget: MessageBudget, messageBytes: Int) {
         self.budget = budget
         self.textBytesLeft = budget.maximumTextBytes
+        self.reparseBytesLeft = messageBytes
     }
 
     mutating func message(_ node: UnsafeMutablePointer<mailmime>, headers: HeaderFields,
@@ -134,6 +137,10 @@ struct MIMEConverter {
             for child in EtPanList<mailmime>(node.pointee.mm_data.mm_multipart.mm_mp_list) {
                 children.append(try part(child, depth: depth + 1))
             }
+            if children.isEmpty, let bodyBytes,
+               let parts = try partsOfUnclosedMultipart(bodyBytes, contentType: contentType, depth: depth) {
+                children = parts
+            }
             return MIMEPart(contentType: contentType, disposition: disposition, filename: filename,
                             content: .multipart(children), size: bodyBytes?.count ?? 0)
 
@@ -146,6 +153,10 @@ struct MIMEConverter {
             return opaquePart(node, contentType, disposition, filename, bodyBytes, parameters)
 
         default:
+            // A multipart without a boundary cannot be split into parts (libetpan leaves it one part): its body
+            // is read as text/plain, as Python's email package reads it.
+            let contentType = contentType.type == "multipart"
+                ? ContentType(type: "text", subtype: "plain", parameters: contentType.parameters) : contentType
             let isBodyText = contentType.type == "text"
                 && (contentType.subtype == "plain" || contentType.subtype == "html")
                 && disposition != .attachment
@@ -163,6 +174,51 @@ struct MIMEConverter {
             return MIMEPart(contentType: contentType, disposition: disposition, filename: filename,
                             content: .text(text), size: size)
         }
+    }
+
+    /// The parts of a multipart whose last part ends with a delimiter line (`--boundary`) and no closing
+    /// delimiter (`--boundary--`) after it: libetpan then finds no part at all. Read again with that last
+    /// delimiter closed, the parts are exactly those the delimiters mark; nil when the body does not end
+    /// that way (a cut-off part is not guessed at) or holds no part even so. Each part is held to the same
+    /// depth, part and text budget; the bytes parsed again never add up to more than the message holds.
+    private mutating func partsOfUnclosedMultipart(_ body: UnsafeRawBufferPointer, contentType: ContentType,
+                                                   depth: Int) throws(MessageParseError) -> [MIMEPart]? {
+        guard let boundary = contentType.parameters["boundary"], !boundary.isEmpty,
+              boundary.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }),
+              body.count <= reparseBytesLeft else { return nil }
+        var end = body.count
+        while end > 0, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(body[end - 1]) {
+            end -= 1
+        }
+        let lastDelimiter = Array("\n--\(boundary)".utf8)
+        guard end >= lastDelimiter.count,
+              body[(end - lastDelimiter.count)..<end].elementsEqual(lastDelimiter) else { return nil }
+        reparseBytesLeft -= body.count
+
+        let isToken = contentType.subtype.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || "-+._".utf8.contains(byte)
+        }
+        let subtype = isToken ? contentType.subtype : "mixed"
+        let closed = Array("Content-Type: multipart/\(subtype); boundary=\"\(boundary)\"\r\n\r\n".utf8)
+            + body[..<end] + Array("--\r\n".utf8)
+        let parsed = closed.withUnsafeBytes { raw in
+            Result { () throws(MessageParseError) -> [MIMEPart]? in
+                var index = 0
+                var root: UnsafeMutablePointer<mailmime>?
+                let code = mailmime_parse(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count, &index, &root)
+                guard code == Int32(MAILIMF_NO_ERROR), let root else { return nil }
+                defer { mailmime_free(root) }
+                guard let multipart = root.pointee.mm_data.mm_message.mm_msg_mime,
+                      Int(multipart.pointee.mm_type) == MAILMIME_MULTIPLE else { return nil }
+                var parts: [MIMEPart] = []
+                for child in EtPanList<mailmime>(multipart.pointee.mm_data.mm_multipart.mm_mp_list) {
+                    parts.append(try part(child, depth: depth + 1))
+                }
+                return parts.isEmpty ? nil : parts
+            }
+        }
+        return try parsed.get()
     }
 
     private func opaquePart(_ node: UnsafeMutablePointer<mailmime>, _ contentType: ContentType,
@@ -252,6 +308,11 @@ struct MIMEConverter {
             }
         default:
             name = "application"
+        }
+        // libetpan names the subtype `unknown` when the header gives none (`Content-Type: text`): read as
+        // text/plain, as RFC 2045 5.2 reads an invalid content type.
+        if name == "text", subtype.lowercased() == "unknown" {
+            return ContentType(type: "text", subtype: "plain", parameters: parameters)
         }
         return ContentType(type: name, subtype: subtype, parameters: parameters)
     }

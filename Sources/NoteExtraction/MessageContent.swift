@@ -24,10 +24,10 @@ struct MessageContent {
         collect(message.body)
     }
 
-    /// The body as text: the text/plain parts, or, when there are none, the text/html parts converted
-    /// within `limits`; and whether any of it was cut by the parser's text budget or those limits.
+    /// The body as text: the text/plain parts, or, when there are none or all are blank, the text/html
+    /// parts converted within `limits`; and whether any of it was cut by the parser's text budget or those limits.
     func bodyText(limits: HTMLText.Limits) -> (text: String, isTruncated: Bool) {
-        if !plainParts.isEmpty {
+        if !plainParts.isEmpty, htmlParts.isEmpty || plainParts.contains(where: { !Self.isBlank($0) }) {
             return (plainParts.map(\.text).joined(separator: "\n\n"), plainParts.contains(where: \.isTruncated))
         }
         let renderings = htmlParts.map { HTMLText.render(fromUTF8HTML: Array($0.text.utf8), limits: limits) }
@@ -70,6 +70,7 @@ struct MessageContent {
     }
 
     /// In multipart/alternative: the child holding text/plain, else the one holding text/html, else the last.
+    /// A text/plain twin that is empty or only white space is passed over for the HTML one.
     private static func preferredAlternative(_ children: [MIMEPart]) -> MIMEPart? {
         children.first { containsBodyText($0, subtype: "plain") }
             ?? children.first { containsBodyText($0, subtype: "html") }
@@ -78,9 +79,15 @@ struct MessageContent {
 
     private static func containsBodyText(_ part: MIMEPart, subtype: String) -> Bool {
         switch part.content {
-        case .text: return part.contentType.subtype == subtype
+        case .text(let body): return part.contentType.subtype == subtype && !isBlank(body)
         case .multipart(let children): return children.contains { containsBodyText($0, subtype: subtype) }
         case .message, .opaque: return false
         }
+    }
+
+    /// Whether a text body holds nothing but spaces, tabs and line breaks (read from its bytes: the charsets
+    /// mail uses write these in ASCII).
+    private static func isBlank(_ body: TextBody) -> Bool {
+        body.bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
     }
 }
