@@ -226,7 +226,7 @@ let package = Package(
                     swiftSettings: strictSwift),
         .testTarget(name: "IdentitySandboxTests",
                     dependencies: ["IdentitySandbox", "DovecotHarness", "IMAPSource", "GatewayConfig", "OAuth", "Secrets",
-                                   logging,
+                                   "notegate", "LeadSquaredSandbox", logging,
                                    .product(name: "CryptoExtras", package: "swift-crypto"),
                                    .product(name: "AsyncHTTPClient", package: "async-http-client")],
                     swiftSettings: strictSwift),

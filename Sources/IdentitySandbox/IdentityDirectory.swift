@@ -85,6 +85,11 @@ public actor IdentityDirectory {
         return token
     }
 
+    /// The user codes of device authorizations waiting for approval.
+    public var pendingUserCodes: [String] {
+        devices.values.filter { $0.approvedFor == nil && $0.expires > Date() }.map(\.userCode)
+    }
+
     /// The refresh tokens that are valid now, for tests that check rotation.
     public var validRefreshTokens: Set<String> { Set(refreshTokens.keys) }
 
