@@ -71,9 +71,11 @@ struct SandboxShutdownTests {
     }
 
     /// A client that opens a connection per concurrent call and never times a call out (the tests' time
-    /// limits end a call that hangs).
+    /// limits end a call that hangs); a call whose connection is refused once the sandbox stopped ends within
+    /// the connect timeout.
     static func manyConnectionClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(1)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
