@@ -106,6 +106,19 @@ import Testing
         }
     }
 
+    @Test func checkSaysTheTokenRequestFailedAndWhy() async throws {
+        try await Self.withServers(IdentitySandboxTests.configuration()) { idp, dovecot, leadSquared in
+            let secret = try OAuthGrantLoginTests.file(dovecot, "client-secret", "not-the-secret")
+            let config = try Self.config(dovecot, leadSquared, oauth2: Self.sandboxURLs(idp)
+                + ", grant: client_credentials, client_id: app, client_secret_file: \(secret)")
+            let check = try await Self.notegate(["check", "--config", config.path], in: dovecot.directory)
+            #expect(check.status == 1, "\(check.output)")
+            #expect(check.output.contains("FAIL  mailbox loopback OAuth token"), "\(check.output)")
+            #expect(check.output.contains("invalid_client"), "\(check.output)")
+            #expect(!check.output.contains("not-the-secret"), "a secret must never be printed")
+        }
+    }
+
     @Test func serviceAccountMailboxGoesFromCheckToAPostedNote() async throws {
         let account = try TestServiceAccount()
         try await Self.withServers(IdentitySandboxTests.configuration(account)) { idp, dovecot, leadSquared in

@@ -81,6 +81,35 @@ import Testing
         }
     }
 
+    @Test func aTokenEndpointThatIsDownIsRetriedWithoutParkingAndTheMailboxGoesOnOnceItIsBack() async throws {
+        try await DovecotOAuthLoginTests.withServers { sandbox, dovecot in
+            var mailbox = OAuthGrantLoginTests.mailbox(dovecot, OAuthGrantLoginTests.settings(
+                sandbox, grant: .clientCredentials, clientID: "app",
+                secretFile: try OAuthGrantLoginTests.file(dovecot, "client-secret", "app-secret")))
+            mailbox.actions = .init(posted: .keep, skipped: .keep, failed: .keep)
+            let name = mailbox.name
+            await sandbox.directory.setTokenEndpointDown(true)
+            try dovecot.append(Self.message("[#143] waiting for the token endpoint"))
+            let recorder = Recorder()
+            let tasks = [Self.watch(mailbox, recorder)]
+            do {
+                try await recorder.waitFor("two failed connection attempts") { recorder in
+                    await recorder.events[name]?.filter {
+                        if case .connectionFailed(let reason) = $0 { reason.contains("503") } else { false }
+                    }.count ?? 0 >= 2
+                }
+                #expect(await recorder.messages[name] == nil)
+                await sandbox.directory.setTokenEndpointDown(false)
+                try await recorder.waitFor("the message once the endpoint is back") { await $0.messages[name] == 1 }
+                #expect(await recorder.events[name]?.contains { if case .parked = $0 { true } else { false } } == false)
+            } catch {
+                await Self.stop(tasks)
+                throw error
+            }
+            await Self.stop(tasks)
+        }
+    }
+
     @Test func aTokenThatExpiresDuringIdleLeadsToAReconnectWithAFreshTokenAndNoMessageLost() async throws {
         try await DovecotOAuthLoginTests.withServers { sandbox, dovecot in
             var mailbox = OAuthGrantLoginTests.mailbox(dovecot, OAuthGrantLoginTests.settings(
