@@ -107,10 +107,11 @@ struct PostContractTests {
     func heldAnswerIsUncertain() async throws {
         // The server records the note, holds the answer for a minute and then closes without one: only the
         // client's own timeout can end the call as a timeout (a close would read "closed the connection"). The
-        // timeout leaves a loaded machine time to deliver the request before it fires.
+        // timeout leaves a loaded machine time to deliver the request before it fires: 2 s once fired before
+        // the sandbox had read the request, with parallel suites on 2 cores.
         try await SandboxFixture.run(
             sandbox: { $0.faults = SandboxFaults(timeoutRate: 1, holdMilliseconds: 60_000) },
-            client: { $0.requestTimeout = .seconds(2) }
+            client: { $0.requestTimeout = .seconds(10) }
         ) { fixture in
             let outcome = await fixture.client.post(note)
             #expect(outcome.kind == .uncertain)
