@@ -80,8 +80,8 @@ public final class SandboxServer: Sendable {
         let application = makeApplication(account: account, logger: logger, onListening: onListening)
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [application, HeldCallRelease(account: account)], gracefulShutdownSignals: stopsOnSignals ? [.sigint, .sigterm] : [],
-                logger: logger
+                services: [application, HeldCallRelease(account: account)],
+                gracefulShutdownSignals: stopsOnSignals ? [.sigint, .sigterm] : [], logger: logger
             )
         )
     }
