@@ -57,8 +57,8 @@ public struct OAuth2Settings: Sendable, Equatable {
 
     /// Tells apart the token sets of a process: one per endpoint, client, user and grant.
     public var identity: String {
-        [tokenURL, grant.rawValue, clientID ?? "", serviceAccountKeyFile ?? "", subject, scope, refreshTokenFile ?? ""]
-            .joined(separator: "\u{1}")
+        [tokenURL, grant.rawValue, clientID ?? "", clientSecret.map { "\($0)" } ?? "", serviceAccountKeyFile ?? "",
+         subject, scope, refreshTokenFile ?? ""].joined(separator: "\u{1}")
     }
 
     /// The refresh-token state file of mailbox `name` when none is configured: beside the ledger.

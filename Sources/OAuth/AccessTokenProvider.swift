@@ -8,6 +8,9 @@ public actor AccessTokenProvider {
     public let settings: OAuth2Settings
     private let endpoint: TokenEndpoint
     private var cached: (token: String, renewAt: ContinuousClock.Instant)?
+    /// The token request under way: callers that come meanwhile (another folder of the mailbox) wait for it
+    /// instead of sending their own, which with a rotating refresh token would spend it twice.
+    private var inFlight: Task<Result<TokenEndpoint.Tokens, OAuthError>, Never>?
 
     public init(settings: OAuth2Settings) {
         self.settings = settings
@@ -18,11 +21,26 @@ public actor AccessTokenProvider {
     public func accessToken(forceRefresh: Bool = false) async throws(OAuthError) -> String {
         if !forceRefresh, let cached, ContinuousClock.now < cached.renewAt { return cached.token }
         cached = nil
-        let tokens = try await requestTokens()
+        let tokens = try await sharedRequest()
         // Renewed ahead of expiry: a tenth of its life early, at most five minutes.
         let margin = min(300.0, Double(tokens.expiresIn) / 10)
         cached = (tokens.accessToken, ContinuousClock.now + .milliseconds(Int((Double(tokens.expiresIn) - margin) * 1000)))
         return tokens.accessToken
+    }
+
+    private func sharedRequest() async throws(OAuthError) -> TokenEndpoint.Tokens {
+        if let inFlight { return try await inFlight.value.get() }
+        let request = Task { () -> Result<TokenEndpoint.Tokens, OAuthError> in
+            do throws(OAuthError) {
+                return .success(try await self.requestTokens())
+            } catch {
+                return .failure(error)
+            }
+        }
+        inFlight = request
+        let result = await request.value
+        inFlight = nil
+        return try result.get()
     }
 
     private func requestTokens() async throws(OAuthError) -> TokenEndpoint.Tokens {
