@@ -90,10 +90,9 @@ actor IMAPConnection {
     }
 }
 
-/// Runs CAPABILITY so that libetpan records the capabilities on the session.
+/// Runs CAPABILITY so that libetpan records the capabilities on the session. Not through
+/// `mailimap_capability`: it copies the recorded list without checking that there is one, and a
+/// server that answers OK without an untagged CAPABILITY crashed the process (found by `make fuzz`).
 private func refreshCapabilities(_ session: UnsafeMutablePointer<mailimap>) -> Int32 {
-    var capabilities: UnsafeMutablePointer<mailimap_capability_data>?
-    let result = mailimap_capability(session, &capabilities)
-    if let capabilities { mailimap_capability_data_free(capabilities) }
-    return result
+    mailimap_custom_command(session, "CAPABILITY")
 }

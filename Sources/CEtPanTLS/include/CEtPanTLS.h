@@ -6,6 +6,7 @@
 #include <libetpan/libetpan.h>
 #include "CEtPanBudget.h"
 #include "CEtPanMemory.h"
+#include "CEtPanReplyFilter.h"
 
 /// What went wrong while connecting or negotiating TLS. `NOTEGATE_TLS_OK` is success.
 typedef enum {
@@ -20,9 +21,9 @@ typedef enum {
     NOTEGATE_TLS_HOSTNAME_MISMATCH,
     /// The CA file given in the configuration could not be read or holds no certificate.
     NOTEGATE_TLS_CA_FILE_UNUSABLE,
-    /// The TLS handshake failed for another reason (protocol error, connection closed).
     /// The server offers only TLS versions older than 1.2, which notegate refuses.
     NOTEGATE_TLS_PROTOCOL_TOO_OLD,
+    /// The TLS handshake failed for another reason (protocol error, connection closed).
     NOTEGATE_TLS_HANDSHAKE_FAILED,
     /// Out of memory or a system call failed.
     NOTEGATE_TLS_SYSTEM,
