@@ -6,8 +6,9 @@ RUNTIME_PACKAGES := libetpan20 libgnutls30 libxml2 libsqlite3-0 ca-certificates
 # To compile it: the headers of the same libraries.
 BUILD_PACKAGES := $(RUNTIME_PACKAGES) libetpan-dev libxml2-dev libsqlite3-dev libgnutls28-dev pkg-config
 # To test it: a private Dovecot, OpenSSL for its certificates, systemd-analyze and libseccomp (and a C compiler)
-# to run the binary under the unit's own system-call filter, python3 for the fixture and benchmark scripts.
-TEST_PACKAGES := $(BUILD_PACKAGES) openssl dovecot-imapd python3 systemd libseccomp-dev gcc
+# to run the binary under the unit's own system-call filter, python3 for the fixture and benchmark scripts,
+# PostgreSQL 15 for the ledger's PostgreSQL backend (a private server per test, never the system's).
+TEST_PACKAGES := $(BUILD_PACKAGES) openssl dovecot-imapd python3 systemd libseccomp-dev gcc postgresql
 APT_PACKAGES := $(TEST_PACKAGES)
 
 .PHONY: deps deps-build deps-runtime build test demo bench bench-parse bench-hostile bench-post install

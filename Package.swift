@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries, imported as-is. libetpan's pkg-config file carries flags SwiftPM rejects,
@@ -101,6 +102,13 @@ let package = Package(
         // Message state, dedup and checkpoints. Stores plain values only: it knows nothing of
         // parsing, IMAP or HTTP; the pipeline maps its types to and from the ledger's.
         .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strictSwift),
+
+        // The ledger on PostgreSQL (`ledger.url: postgres://…`), for several instances sharing one ledger.
+        .target(name: "LedgerPostgres",
+                dependencies: ["Ledger", logging,
+                               .product(name: "PostgresNIO", package: "postgres-nio"),
+                               .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 swiftSettings: strictSwift),
 
         // The pipeline: wires the source, the decision, the ledger and the client.
@@ -181,6 +189,8 @@ let package = Package(
 
         // A private Dovecot per test; shared by every test target that needs a real IMAP server.
         .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
+        // A private PostgreSQL 15 per test (initdb + pg_ctl on a free loopback port, as the postgres user).
+        .target(name: "PostgresHarness", path: "Tests/PostgresHarness", swiftSettings: strictSwift),
         // Crafted messages that attack the parser's resources, for tests and `make bench-hostile`.
         .target(name: "HostileMail", path: "Tests/HostileMail", swiftSettings: strictSwift),
 
@@ -193,7 +203,8 @@ let package = Package(
         .testTarget(name: "NotegateCLITests",
                     dependencies: ["notegate", "Ledger", "DovecotHarness", "LeadSquaredSandbox", "Secrets"],
                     swiftSettings: strictSwift),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerPostgres", "PostgresHarness",
+                                                        .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strictSwift),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "Secrets"], swiftSettings: strictSwift),
         .testTarget(name: "IMAPSourceTests", dependencies: ["IMAPSource", "GatewayConfig", "DovecotHarness", logging],

@@ -57,7 +57,7 @@ func sighting(
 let note = "Invoice attached, thanks."
 let noteHash = NoteHash(noteText: note)
 
-extension SQLiteLedger {
+extension LedgerStore {
     /// Records a new message to post to `ticketID` and returns its id.
     func recordNew(_ messageID: String, ticketID: Int = 143, uid: UInt32 = 1) async throws -> LedgerEntryID {
         let result = try await record(

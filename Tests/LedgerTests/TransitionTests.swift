@@ -25,7 +25,7 @@ import Ledger
             }
         }
 
-        func run(on ledger: SQLiteLedger, _ id: LedgerEntryID) async throws {
+        func run(on ledger: any LedgerStore, _ id: LedgerEntryID) async throws {
             switch self {
             case .beginPosting: try await ledger.beginPosting(id, noteHash: noteHash)
             case .markPosted: try await ledger.markPosted(id, response: "{}", checkpoint: nil)

@@ -1,0 +1,150 @@
+import Foundation
+import Ledger
+import PostgresNIO
+
+/// A row of `messages`, as the PostgreSQL ledger reads and writes it.
+struct MessageRow: Sendable {
+    static let columns = """
+        id, message_key, message_id, subject, sender, ticket_id, note_hash, note, state, state_reason, \
+        next_attempt_at, attempts, last_error, api_response, uncertain_reposts, created_at, updated_at, posted_at
+        """
+
+    var id: Int64
+    var messageKey: String
+    var messageID: String?
+    var subject: String?
+    var sender: String?
+    var ticketID: Int?
+    var noteHash: String?
+    var note: String?
+    var state: LedgerState.Name
+    var stateReason: String?
+    var nextAttemptAt: Date?
+    var attempts: Int
+    var lastError: String?
+    var apiResponse: String?
+    var uncertainReposts: Int
+    var createdAt: Date
+    var updatedAt: Date
+    var postedAt: Date?
+
+    init(_ row: PostgresRow) throws {
+        let cells = row.makeRandomAccess()
+        id = try cells["id"].decode(Int64.self)
+        messageKey = try cells["message_key"].decode(String.self)
+        messageID = try cells["message_id"].decode(String?.self)
+        subject = try cells["subject"].decode(String?.self)
+        sender = try cells["sender"].decode(String?.self)
+        ticketID = try cells["ticket_id"].decode(Int64?.self).map { Int($0) }
+        noteHash = try cells["note_hash"].decode(String?.self)
+        note = try cells["note"].decode(String?.self)
+        let stateName = try cells["state"].decode(String.self)
+        guard let state = LedgerState.Name(rawValue: stateName) else {
+            throw PostgresLedgerError("ledger row \(id) has unknown state \(stateName)")
+        }
+        self.state = state
+        stateReason = try cells["state_reason"].decode(String?.self)
+        nextAttemptAt = try cells["next_attempt_at"].decode(Date?.self)
+        attempts = Int(try cells["attempts"].decode(Int32.self))
+        lastError = try cells["last_error"].decode(String?.self)
+        apiResponse = try cells["api_response"].decode(String?.self)
+        uncertainReposts = Int(try cells["uncertain_reposts"].decode(Int32.self))
+        createdAt = try cells["created_at"].decode(Date.self)
+        updatedAt = try cells["updated_at"].decode(Date.self)
+        postedAt = try cells["posted_at"].decode(Date?.self)
+    }
+
+    /// The state with its associated values, spread over `state`, `stateReason` and `nextAttemptAt`.
+    var ledgerState: LedgerState {
+        get {
+            switch state {
+            case .skipped: .skipped(reason: stateReason ?? "")
+            case .pending: .pending
+            case .posting: .posting
+            case .posted: .posted
+            case .retrying: .retrying(nextAttemptAt: nextAttemptAt ?? updatedAt)
+            case .dead: .dead(reason: stateReason ?? "")
+            case .uncertain: .uncertain
+            }
+        }
+        set {
+            state = newValue.name
+            switch newValue {
+            case let .skipped(reason), let .dead(reason):
+                stateReason = reason
+                nextAttemptAt = nil
+            case let .retrying(date):
+                stateReason = nil
+                nextAttemptAt = date
+            case .pending, .posting, .posted, .uncertain:
+                stateReason = nil
+                nextAttemptAt = nil
+            }
+        }
+    }
+
+    /// Queues the message for posting again. Leaving `uncertain` this way counts a possible duplicate.
+    mutating func requeue() {
+        if state == .uncertain {
+            uncertainReposts += 1
+        }
+        ledgerState = .pending
+    }
+
+    /// An operator hands the message back: queued again with a fresh attempt count.
+    mutating func requeueByOperator() {
+        requeue()
+        attempts = 0
+    }
+
+    func entry(sightings: [Sighting]) -> LedgerEntry {
+        LedgerEntry(
+            id: LedgerEntryID(rawValue: id), key: MessageKey(rawValue: messageKey), messageID: messageID,
+            subject: subject, from: sender, ticketID: ticketID, noteHash: noteHash.map(NoteHash.init(rawValue:)),
+            note: note, state: ledgerState, attempts: attempts, lastError: lastError, apiResponse: apiResponse,
+            uncertainReposts: uncertainReposts, createdAt: createdAt, updatedAt: updatedAt, postedAt: postedAt,
+            sightings: sightings)
+    }
+
+    /// Writes every mutable column back (inside the caller's transaction). `postingOwner` is the instance
+    /// whose call is in flight while the state is `posting`.
+    func update(_ connection: PostgresConnection, postingOwner: String?, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE messages SET ticket_id = \(ticketID.map { Int64($0) }), note_hash = \(noteHash), \
+            state = \(state.rawValue), state_reason = \(stateReason), next_attempt_at = \(nextAttemptAt), \
+            attempts = \(Int32(attempts)), last_error = \(lastError), api_response = \(apiResponse), \
+            uncertain_reposts = \(Int32(uncertainReposts)), updated_at = \(updatedAt), posted_at = \(postedAt), \
+            posting_owner = \(state == .posting ? postingOwner : nil) \
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+}
+
+/// The ledger's state changes and the states each may start from: the same table as the SQLite ledger's
+/// (`Transition` in `Ledger`, internal there), so both backends allow exactly the same moves.
+enum PostgresTransition: String {
+    case beginPosting = "begin posting"
+    case markPosted = "record the post of"
+    case markRetrying = "schedule a retry of"
+    case markDead = "dead-letter"
+    case markUncertain = "record an uncertain post of"
+    case markPending = "requeue"
+    case retry = "retry"
+    case assign = "assign a ticket to"
+
+    var allowedFrom: Set<LedgerState.Name> {
+        switch self {
+        case .beginPosting: [.pending, .retrying]
+        case .markPosted, .markRetrying, .markUncertain, .markPending: [.posting]
+        case .markDead: [.posting, .pending, .retrying]
+        case .retry: [.dead, .uncertain, .retrying]
+        case .assign: [.skipped, .pending, .retrying, .dead, .uncertain]
+        }
+    }
+
+    func check(_ row: MessageRow) throws {
+        guard allowedFrom.contains(row.state) else {
+            throw LedgerError.illegalTransition(LedgerEntryID(rawValue: row.id), from: row.state, operation: rawValue)
+        }
+    }
+}

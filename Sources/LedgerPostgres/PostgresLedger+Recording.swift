@@ -1,0 +1,149 @@
+import Foundation
+import Ledger
+import PostgresNIO
+
+/// Recording sightings, saving checkpoints and the mailbox actions due.
+extension PostgresLedger {
+    public func record(_ requests: [RecordRequest], checkpoint: MailboxCheckpoint?) async throws -> [RecordResult] {
+        let now = clock()
+        return try await transaction { connection in
+            var results: [RecordResult] = []
+            for request in requests {
+                results.append(try await recordSighting(request, now: now, connection))
+            }
+            if let checkpoint {
+                try await advanceCheckpoint(to: checkpoint, now: now, connection)
+            }
+            return results
+        }
+    }
+
+    private func recordSighting(_ request: RecordRequest, now: Date, _ connection: PostgresConnection) async throws
+        -> RecordResult {
+        let sighting = request.sighting
+        var ticketID: Int?
+        var note: String?
+        var lastError: String?
+        var state = LedgerState.Name.pending
+        var reason: String?
+        switch request.decision {
+        case let .post(ticket, text):
+            ticketID = ticket
+            note = text
+        case let .skip(skipReason, ticket, draftNote, detail):
+            ticketID = ticket
+            note = draftNote
+            lastError = detail
+            state = .skipped
+            reason = skipReason
+        case let .deadLetter(deadReason, detail):
+            lastError = detail
+            state = .dead
+            reason = deadReason
+        }
+        let messageID = sighting.messageID.flatMap(MessageKey.normalizedMessageID)
+        let inserted = try await connection.query("""
+            INSERT INTO messages(message_key, message_id, subject, sender, ticket_id, note_hash, note, state, \
+            state_reason, attempts, last_error, uncertain_reposts, created_at, updated_at)
+            VALUES (\(sighting.key.rawValue), \(messageID), \(sighting.subject), \(sighting.from), \
+            \(ticketID.map { Int64($0) }), \(note.map { NoteHash(noteText: $0).rawValue }), \(note), \
+            \(state.rawValue), \(reason), 0, \(lastError), 0, \(now), \(now))
+            ON CONFLICT (message_key) DO NOTHING RETURNING id
+            """, logger: logger).collect()
+        let result: RecordResult
+        let entryID: Int64
+        let entryState: LedgerState.Name
+        if let row = inserted.first {
+            entryID = try row.decode(Int64.self)
+            entryState = state
+            result = .new(LedgerEntryID(rawValue: entryID))
+        } else {
+            let existing = try await rows("""
+                SELECT \(unescaped: MessageRow.columns) FROM messages WHERE message_key = \(sighting.key.rawValue)
+                FOR UPDATE
+                """, connection)
+            guard let row = existing.first else {
+                throw PostgresLedgerError("message \(sighting.key) was neither inserted nor found; try again")
+            }
+            entryID = row.id
+            entryState = row.state
+            result = .alreadySeen(LedgerEntryID(rawValue: row.id), row.ledgerState)
+        }
+        let location = sighting.location
+        try await connection.query("""
+            INSERT INTO sightings(entry_id, account, folder, uid_validity, uid, seen_at)
+            VALUES (\(entryID), \(location.account), \(location.folder), \(Int64(location.uidValidity)), \
+            \(Int64(location.uid)), \(now))
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        // A message whose outcome is settled gets its mailbox action here too; one still to be posted gets
+        // it with the post's outcome.
+        if let due = DueAction(state: entryState) {
+            try await setDueAction(due, entryID: entryID, at: location, connection)
+        }
+        try await connection.query("""
+            DELETE FROM messages_in_hand WHERE account = \(location.account) AND folder = \(location.folder)
+            AND uid_validity = \(Int64(location.uidValidity)) AND uid = \(Int64(location.uid))
+            """, logger: logger)
+        return result
+    }
+
+    /// Makes `action` due on the entry's sighting at `location`, or on every sighting of the entry.
+    func setDueAction(_ action: DueAction, entryID: Int64, at location: MessageLocation? = nil,
+                      _ connection: PostgresConnection) async throws {
+        if let location {
+            try await connection.query("""
+                UPDATE sightings SET due_action = \(action.rawValue) WHERE entry_id = \(entryID) \
+                AND account = \(location.account) AND folder = \(location.folder) \
+                AND uid_validity = \(Int64(location.uidValidity)) AND uid = \(Int64(location.uid))
+                """, logger: logger)
+        } else {
+            try await connection.query(
+                "UPDATE sightings SET due_action = \(action.rawValue) WHERE entry_id = \(entryID)", logger: logger)
+        }
+    }
+
+    public func saveCheckpoint(_ checkpoint: MailboxCheckpoint) async throws {
+        let now = clock()
+        try await transaction { connection in
+            try await advanceCheckpoint(to: checkpoint, now: now, connection)
+        }
+    }
+
+    public func actionsApplied(_ actions: [DueMailboxAction]) async throws {
+        guard !actions.isEmpty else { return }
+        try await transaction { connection in
+            for applied in actions {
+                let location = applied.location
+                // Only the action that was applied: one recorded meanwhile stays due.
+                try await connection.query("""
+                    UPDATE sightings SET due_action = NULL WHERE account = \(location.account) \
+                    AND folder = \(location.folder) AND uid_validity = \(Int64(location.uidValidity)) \
+                    AND uid = \(Int64(location.uid)) AND due_action = \(applied.action.rawValue)
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func beginHandling(_ location: MessageLocation) async throws -> Int {
+        let result = try await client.query("""
+            INSERT INTO messages_in_hand(account, folder, uid_validity, uid, interruptions, started_at)
+            VALUES (\(location.account), \(location.folder), \(Int64(location.uidValidity)), \
+            \(Int64(location.uid)), 0, \(clock()))
+            ON CONFLICT (account, folder, uid_validity, uid) DO UPDATE SET
+                interruptions = messages_in_hand.interruptions + 1, started_at = EXCLUDED.started_at
+            RETURNING interruptions
+            """, logger: logger)
+        for try await interruptions in result.decode(Int32.self) {
+            return Int(interruptions)
+        }
+        return 0
+    }
+
+    public func endHandling(_ location: MessageLocation) async throws {
+        try await client.query("""
+            DELETE FROM messages_in_hand WHERE account = \(location.account) AND folder = \(location.folder)
+            AND uid_validity = \(Int64(location.uidValidity)) AND uid = \(Int64(location.uid))
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Ledger
+import Logging
+import PostgresNIO
+
+/// The ledger on PostgreSQL: the same operations and state machine as `SQLiteLedger`, for several notegate
+/// instances sharing one database. Every method is one transaction; rows an operation changes are locked
+/// (`FOR UPDATE`) so instances never interleave inside one entry's transition.
+///
+/// Each instance has an owner name and renews an `instances` row while it lives; a post left `posting` by an
+/// instance whose row expired is uncertain (see `recoverInterruptedPosts`).
+public final class PostgresLedger: LedgerStore {
+    public let location: PostgresLedgerLocation
+    /// This instance's name in `instances` and `messages.posting_owner`.
+    public let owner: String
+    let client: PostgresClient
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    /// How long an instance's row lives without renewal.
+    public static let instanceLease: TimeInterval = 30
+
+    private init(location: PostgresLedgerLocation, owner: String, client: PostgresClient,
+                 clock: @escaping @Sendable () -> Date, logger: Logger) {
+        self.location = location
+        self.owner = owner
+        self.client = client
+        self.clock = clock
+        self.logger = logger
+        runner = Task { await client.run() }
+    }
+
+    /// Connects to `location`, applies the migrations the database lacks and registers this instance as
+    /// `owner` (default: host name and pid). Throws `PostgresLedgerError` when the server cannot be used.
+    public static func open(
+        _ location: PostgresLedgerLocation, owner: String? = nil, clock: @escaping @Sendable () -> Date = Date.init,
+        logger: Logger = Logger(label: "notegate.ledger.postgres")
+    ) async throws -> PostgresLedger {
+        let client = PostgresClient(configuration: try location.clientConfiguration(),
+                                    backgroundLogger: backgroundLogger(logger))
+        let ledger = PostgresLedger(location: location,
+                                    owner: owner ?? "\(ProcessInfo.processInfo.hostName):\(getpid())",
+                                    client: client, clock: clock, logger: logger)
+        do {
+            try await PostgresLedgerSchema.migrate(client, location: location.description, logger: logger)
+            try await ledger.renewInstance()
+        } catch let error as PostgresLedgerError {
+            await ledger.close()
+            throw error
+        } catch {
+            await ledger.close()
+            throw PostgresLedgerError.unreachable(location: location.description, error: error)
+        }
+        return ledger
+    }
+
+    /// Checks, without changing anything, that the database is reachable and fully migrated: what
+    /// `notegate check` and `/healthz` ask. Returns the applied migrations.
+    public static func verify(_ location: PostgresLedgerLocation,
+                              logger: Logger = Logger(label: "notegate.ledger.postgres")) async throws -> [String] {
+        let client = PostgresClient(configuration: try location.clientConfiguration(),
+                                    backgroundLogger: backgroundLogger(logger))
+        return try await withThrowingTaskGroup(of: [String]?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            do {
+                let applied = try await client.withConnection { connection in
+                    try await PostgresLedgerSchema.appliedNames(connection, logger: logger)
+                }
+                let unknown = applied.filter { !PostgresLedgerSchema.names.contains($0) }
+                guard unknown.isEmpty else {
+                    throw PostgresLedgerError.supersededSchema(location: location.description, unknown: unknown)
+                }
+                let missing = PostgresLedgerSchema.names.filter { !applied.contains($0) }
+                guard missing.isEmpty else {
+                    throw PostgresLedgerError.notMigrated(location: location.description, missing: missing)
+                }
+                return applied
+            } catch let error as PostgresLedgerError {
+                throw error
+            } catch {
+                throw PostgresLedgerError.unreachable(location: location.description, error: error)
+            }
+        }
+    }
+
+    /// The pool's own logger: errors only (a lease asked for in the instant before `run()` starts is logged as
+    /// a warning, and is served all the same).
+    private static func backgroundLogger(_ logger: Logger) -> Logger {
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        return background
+    }
+
+    /// Whether the database answers now: `/healthz`.
+    public func ping() async -> Bool {
+        (try? await client.query("SELECT 1", logger: logger)) != nil
+    }
+
+    /// Ends this instance's row (so nothing waits for it to expire) and closes the connections.
+    public func close() async {
+        _ = try? await client.query("DELETE FROM instances WHERE owner = \(owner)", logger: logger)
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    deinit {
+        runner.cancel()
+    }
+
+    /// Extends this instance's row by `instanceLease`.
+    public func renewInstance() async throws {
+        let expiry = clock().addingTimeInterval(Self.instanceLease)
+        try await client.query("""
+            INSERT INTO instances(owner, expires_at) VALUES (\(owner), \(expiry))
+            ON CONFLICT (owner) DO UPDATE SET expires_at = EXCLUDED.expires_at
+            """, logger: logger)
+    }
+
+    /// Names of the migrations applied to the database, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await client.withConnection { connection in
+            try await PostgresLedgerSchema.appliedNames(connection, logger: logger)
+        }
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `work` in one transaction on one pooled connection; rolls back and rethrows `work`'s own error.
+    func transaction<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let value = try await work(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// The row with this id, locked for the rest of the transaction, or `LedgerError.notFound`.
+    func lockedRow(_ id: LedgerEntryID, _ connection: PostgresConnection) async throws -> MessageRow {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: MessageRow.columns) FROM messages WHERE id = \(id.rawValue) FOR UPDATE",
+            logger: logger).collect()
+        guard let row = rows.first else { throw LedgerError.notFound(id) }
+        return try MessageRow(row)
+    }
+
+    /// Loads the entry, applies `transition` with `change`, runs `then` (further writes that commit with
+    /// it) and returns the entry as saved, all in one transaction.
+    func transition(
+        _ id: LedgerEntryID, _ transition: PostgresTransition,
+        then: (PostgresConnection) async throws -> Void = { _ in },
+        change: (inout MessageRow) -> Void
+    ) async throws -> LedgerEntry {
+        let now = clock()
+        return try await self.transaction { connection in
+            var row = try await lockedRow(id, connection)
+            try transition.check(row)
+            change(&row)
+            row.updatedAt = now
+            try await row.update(connection, postingOwner: owner, logger: logger)
+            try await then(connection)
+            return try await entries([row], connection)[0]
+        }
+    }
+
+    /// The entries of `rows`, in order, each with its sightings.
+    func entries(_ rows: [MessageRow], _ connection: PostgresConnection) async throws -> [LedgerEntry] {
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.map(\.id)
+        var sightings: [Int64: [Sighting]] = [:]
+        let result = try await connection.query("""
+            SELECT entry_id, account, folder, uid_validity, uid, seen_at, due_action FROM sightings
+            WHERE entry_id = ANY(\(ids)) ORDER BY id
+            """, logger: logger)
+        for try await (entryID, account, folder, uidValidity, uid, seenAt, dueAction)
+            in result.decode((Int64, String, String, Int64, Int64, Date, String?).self) {
+            let location = MessageLocation(account: account, folder: folder, uidValidity: UInt32(uidValidity),
+                                           uid: UInt32(uid))
+            sightings[entryID, default: []].append(
+                Sighting(location: location, seenAt: seenAt, dueAction: dueAction.flatMap(DueAction.init(rawValue:))))
+        }
+        return rows.map { $0.entry(sightings: sightings[$0.id, default: []]) }
+    }
+
+    func rows(_ query: PostgresQuery, _ connection: PostgresConnection) async throws -> [MessageRow] {
+        try await connection.query(query, logger: logger).collect().map(MessageRow.init)
+    }
+
+    /// Moves the folder's checkpoint to `proposed` if that is an advance: a later UID under the same
+    /// UIDVALIDITY (keeping `startUID`), or any checkpoint under another UIDVALIDITY.
+    func advanceCheckpoint(to proposed: MailboxCheckpoint, now: Date, _ connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO checkpoints(account, folder, uid_validity, last_uid, start_uid, updated_at)
+            VALUES (\(proposed.account), \(proposed.folder), \(Int64(proposed.uidValidity)), \
+            \(Int64(proposed.lastUID)), \(Int64(proposed.startUID)), \(now))
+            ON CONFLICT (account, folder) DO UPDATE SET
+                last_uid = EXCLUDED.last_uid,
+                start_uid = CASE WHEN checkpoints.uid_validity = EXCLUDED.uid_validity
+                            THEN checkpoints.start_uid ELSE EXCLUDED.start_uid END,
+                uid_validity = EXCLUDED.uid_validity,
+                updated_at = EXCLUDED.updated_at
+            WHERE checkpoints.uid_validity <> EXCLUDED.uid_validity OR checkpoints.last_uid < EXCLUDED.last_uid
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,31 @@
+/// Why opening or using a PostgreSQL ledger failed, in words an operator can act on.
+public struct PostgresLedgerError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+
+    /// `ledger.url` cannot be used.
+    public static func invalidURL(url: String, problem: String) -> PostgresLedgerError {
+        PostgresLedgerError("ledger.url \(url) cannot be used: \(problem)")
+    }
+
+    /// The database holds migrations this notegate does not know: a newer notegate wrote it.
+    public static func supersededSchema(location: String, unknown: [String]) -> PostgresLedgerError {
+        PostgresLedgerError("the ledger database \(location) was migrated by a newer notegate "
+            + "(unknown migrations: \(unknown.joined(separator: ", "))); run that version or newer")
+    }
+
+    /// The database lacks migrations (a read-only check found it not set up).
+    public static func notMigrated(location: String, missing: [String]) -> PostgresLedgerError {
+        PostgresLedgerError("the ledger database \(location) lacks migrations \(missing.joined(separator: ", ")); "
+            + "start `notegate run` once (it migrates) or run `notegate ledger migrate`")
+    }
+
+    /// The server could not be reached or refused the login.
+    public static func unreachable(location: String, error: any Error) -> PostgresLedgerError {
+        PostgresLedgerError("cannot use the ledger database \(location): \(String(reflecting: error)); "
+            + "check that PostgreSQL is running, the URL, the password and sslmode")
+    }
+}

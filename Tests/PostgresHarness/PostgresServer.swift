@@ -1,0 +1,171 @@
+import Foundation
+import Glibc
+
+/// A private PostgreSQL 15 on a free loopback port, in its own temporary folder, run as the `postgres`
+/// user (the tests run as root, and PostgreSQL refuses root). `with` stops it and removes the folder on
+/// every path; `deinit` does too, as a safety net.
+///
+/// `initdb` runs once per test process into a template folder that is never started; each server starts
+/// from a copy of it, so a server costs a copy and a start, not an `initdb`.
+public final class PostgresServer: @unchecked Sendable {
+    public static let binaries = "/usr/lib/postgresql/15/bin"
+    public let folder: String
+    public let port: Int
+    private var running: Bool
+
+    /// Whether PostgreSQL 15 is installed (`make deps` installs Debian's `postgresql`).
+    public static var isInstalled: Bool {
+        FileManager.default.isExecutableFile(atPath: binaries + "/pg_ctl")
+    }
+
+    /// Starts a server; throws, saying what failed and with the server's log, when it cannot.
+    public init() throws {
+        let template = try Self.template()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("notegate-postgres-\(UUID().uuidString)").path
+        try Self.run("/bin/cp", ["-a", template, folder])
+        port = try Self.freePort()
+        running = false
+        do {
+            try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", Self.binaries + "/pg_ctl", "-D", folder + "/data",
+                                               "-o", "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off",
+                                               "-l", folder + "/server.log", "-w", "-t", "30", "start"])
+            running = true
+        } catch {
+            let log = (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(atPath: folder)
+            throw PostgresHarnessError("\(error)\nserver log:\n\(log)")
+        }
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Runs `body` with a fresh server, stopping it whatever `body` does.
+    public static func with<T>(_ body: (PostgresServer) async throws -> T) async throws -> T {
+        let server = try PostgresServer()
+        defer { server.stop() }
+        return try await body(server)
+    }
+
+    /// The URL of database `name` (created by `createDatabase`) as the `postgres` superuser, without TLS.
+    public func url(database: String = "postgres") -> String {
+        "postgres://postgres@127.0.0.1:\(port)/\(database)?sslmode=disable"
+    }
+
+    /// Creates an empty database.
+    public func createDatabase(_ name: String) throws {
+        try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", "/usr/bin/psql", "-q",
+                                           "-h", "127.0.0.1", "-p", "\(port)", "-d", "postgres", "-c",
+                                           "CREATE DATABASE \"\(name)\""])
+    }
+
+    /// Stops the server at once (a test's data is throwaway) and removes its folder. Idempotent.
+    public func stop() {
+        if running {
+            running = false
+            try? Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", Self.binaries + "/pg_ctl", "-D", folder + "/data",
+                                                "-m", "immediate", "-w", "-t", "30", "stop"])
+        }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    // MARK: - Set-up
+
+    nonisolated(unsafe) private static var templateFolder: String?
+    private static let templateLock = NSLock()
+
+    /// The `initdb` output every server copies, made on first use in this process.
+    private static func template() throws -> String {
+        try templateLock.withLock {
+            if let templateFolder, FileManager.default.fileExists(atPath: templateFolder + "/data/PG_VERSION") {
+                return templateFolder
+            }
+            guard isInstalled else {
+                throw PostgresHarnessError("PostgreSQL 15 is not installed (\(binaries)); run `make deps`")
+            }
+            let folder = FileManager.default.temporaryDirectory
+                .appendingPathComponent("notegate-postgres-template-\(getpid())").path
+            try? FileManager.default.removeItem(atPath: folder)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try run("/bin/chown", ["postgres:postgres", folder])
+            try run("/usr/sbin/runuser", ["-u", "postgres", "--", binaries + "/initdb", "-D", folder + "/data",
+                                          "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+            templateFolder = folder
+            atexit {
+                if let folder = PostgresServer.templateFolder {
+                    try? FileManager.default.removeItem(atPath: folder)
+                }
+            }
+            return folder
+        }
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on now.
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
+            }
+        }
+        guard bound else { throw PostgresHarnessError("cannot find a free port on 127.0.0.1") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Runs a command to its end (posix_spawn and a blocking waitpid: Foundation's `Process` can miss the exit
+    /// of a child whose grandchild lives on, as `pg_ctl start` leaves the server); throws with its output
+    /// when it fails.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        // A file, not a pipe: `pg_ctl start` leaves the server running, which must not hold our pipe open.
+        let outputPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("notegate-postgres-command-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+        sigfillset(&signals)
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard spawned == 0 else {
+            throw PostgresHarnessError("cannot start \(executable): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // WIFEXITED and WEXITSTATUS, which Glibc does not export to Swift.
+        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
+            throw PostgresHarnessError("\(executable) \(arguments.joined(separator: " ")) failed "
+                + "(wait status \(status)): \(text)")
+        }
+        return text
+    }
+}
+
+/// What went wrong starting or stopping the test PostgreSQL.
+public struct PostgresHarnessError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
