@@ -137,7 +137,8 @@ extension IMAPConnection {
         case .xoauth2(let source):
             result = mailimap_oauth2_authenticate(session, user, try resolve(source).reveal())
         case .oauth2(let settings):
-            result = try oauth2Authenticate(session, settings)
+            try oauth2Authenticate(session, settings)
+            return
         }
         guard Int(result) == MAILIMAP_NO_ERROR else {
             // A connection that broke during the login is not a refusal: reconnect soon instead of parking.
@@ -150,14 +151,22 @@ extension IMAPConnection {
         }
     }
 
-    /// XOAUTH2 with a token from the provider; a refused token believed valid is renewed once and tried again.
-    private func oauth2Authenticate(_ session: UnsafeMutablePointer<mailimap>, _ settings: OAuth2Settings) throws
-        -> Int32
-    {
-        let first = mailimap_oauth2_authenticate(session, config.username, try accessToken(settings, forceRefresh: false))
-        guard Int(first) == MAILIMAP_ERROR_LOGIN else { return first }
-        logger.info("IMAP server refused the OAuth access token; asking the provider for a new one")
-        return mailimap_oauth2_authenticate(session, config.username, try accessToken(settings, forceRefresh: true))
+    /// OAUTHBEARER or XOAUTH2 with a token from the provider; a refused token believed valid is renewed once
+    /// and tried again. A second refusal reports the server's decoded error challenge.
+    private func oauth2Authenticate(_ session: UnsafeMutablePointer<mailimap>, _ settings: OAuth2Settings) throws {
+        let mechanism = oauthMechanism(session)
+        var outcome = try oauthAuthenticate(session, mechanism: mechanism,
+                                            token: try accessToken(settings, forceRefresh: false))
+        if case .refused = outcome {
+            logger.info("IMAP server refused the OAuth access token; asking the provider for a new one")
+            outcome = try oauthAuthenticate(session, mechanism: mechanism,
+                                            token: try accessToken(settings, forceRefresh: true))
+        }
+        guard case .refused(let reply, let challenge) = outcome else { return }
+        let detail = challenge.map { "; the server said \($0)" } ?? ""
+        throw IMAPError(.authenticationFailed, "\(config.host) refused the \(mechanism) login of \(config.username) "
+            + "with a freshly issued token (\(reply))\(detail). Check that the app has permission on this mailbox "
+            + "and the token's scope (`oauth2.scope`)")
     }
 
     private func accessToken(_ settings: OAuth2Settings, forceRefresh: Bool) throws -> String {

@@ -22,10 +22,14 @@ public final class DovecotServer: @unchecked Sendable {
     /// When set, XOAUTH2 and OAUTHBEARER logins are checked by Dovecot's oauth2 passdb, which posts each token
     /// to this RFC 7662 introspection endpoint (`introspection_mode = post`); passwords still work for PLAIN/LOGIN.
     public let oauth2IntrospectionURL: String?
+    /// The OAuth SASL mechanisms offered with `oauth2IntrospectionURL`: leave one out to exercise a client's choice.
+    public let oauth2Mechanisms: String
 
-    public init(capabilities: String? = nil, oauth2IntrospectionURL: String? = nil) throws {
+    public init(capabilities: String? = nil, oauth2IntrospectionURL: String? = nil,
+                oauth2Mechanisms: String = "xoauth2 oauthbearer") throws {
         self.capabilities = capabilities
         self.oauth2IntrospectionURL = oauth2IntrospectionURL
+        self.oauth2Mechanisms = oauth2Mechanisms
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("notegate-dovecot-\(UUID().uuidString.prefix(8))")
         for folder in ["run", "state", "mail", "home"] {
@@ -156,7 +160,7 @@ public final class DovecotServer: @unchecked Sendable {
         ssl_cert = <\(certificates.serverCertificate)
         ssl_key = <\(certificates.serverKey)
         disable_plaintext_auth = no
-        auth_mechanisms = plain login\(oauth2IntrospectionURL == nil ? "" : " xoauth2 oauthbearer")
+        auth_mechanisms = plain login\(oauth2IntrospectionURL == nil ? "" : " \(oauth2Mechanisms)")
         mail_location = maildir:\(root)/mail/%u
         first_valid_uid = 1
         mail_max_userip_connections = 100
@@ -167,7 +171,7 @@ public final class DovecotServer: @unchecked Sendable {
           args = scheme=PLAIN \(root)/passwd
           \(oauth2IntrospectionURL == nil ? "" : "mechanisms = plain login")
         }
-        \(oauth2IntrospectionURL == nil ? "" : "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+        \(oauth2IntrospectionURL == nil ? "" : "passdb {\n  driver = oauth2\n  mechanisms = \(oauth2Mechanisms)\n"
             + "  args = \(root)/dovecot-oauth2.conf.ext\n}")
         userdb {
           driver = static

@@ -11,10 +11,12 @@ import Testing
 @Suite(.serialized) struct DovecotOAuthLoginTests {
     /// Runs `body` with a sandbox and a Dovecot that asks it about tokens; both are stopped also on failure.
     static func withServers(_ configuration: IdentitySandboxConfiguration = IdentitySandboxTests.configuration(),
+                            mechanisms: String = "xoauth2 oauthbearer",
                             _ body: (IdentitySandboxServer, DovecotServer) async throws -> Void) async throws {
         let sandbox = try await IdentitySandboxServer.start(configuration)
         do {
-            let dovecot = try DovecotServer(oauth2IntrospectionURL: sandbox.introspectionURL.absoluteString)
+            let dovecot = try DovecotServer(oauth2IntrospectionURL: sandbox.introspectionURL.absoluteString,
+                                            oauth2Mechanisms: mechanisms)
             defer { dovecot.stop() }
             try await body(sandbox, dovecot)
         } catch {

@@ -90,6 +90,46 @@ import Testing
         }
     }
 
+    @Test func oauthbearerIsChosenWhenTheServerOffersIt() async throws {
+        try await DovecotOAuthLoginTests.withServers { sandbox, dovecot in
+            let settings = Self.settings(sandbox, grant: .clientCredentials, clientID: "app",
+                                         secretFile: try Self.file(dovecot, "client-secret", "app-secret"))
+            _ = try await Self.peek(Self.mailbox(dovecot, settings))
+            #expect(dovecot.log.contains("method=OAUTHBEARER"), "\(dovecot.log.suffix(2000))")
+        }
+    }
+
+    @Test func xoauth2IsUsedWhenTheServerOffersOnlyXOAUTH2() async throws {
+        try await DovecotOAuthLoginTests.withServers(mechanisms: "xoauth2") { sandbox, dovecot in
+            try dovecot.append(Array("Subject: [#143] one\r\n\r\nHello.\r\n".utf8))
+            let settings = Self.settings(sandbox, grant: .clientCredentials, clientID: "app",
+                                         secretFile: try Self.file(dovecot, "client-secret", "app-secret"))
+            #expect(try await Self.peek(Self.mailbox(dovecot, settings)) == 1)
+            #expect(dovecot.log.contains("method=XOAUTH2"), "\(dovecot.log.suffix(2000))")
+            #expect(!dovecot.log.contains("method=OAUTHBEARER"))
+        }
+    }
+
+    @Test func aTokenForAnotherMailboxIsRefusedWithTheServersDecodedChallenge() async throws {
+        var configuration = IdentitySandboxTests.configuration()
+        configuration.clients.append(.init(id: "other-app", secret: "other-secret", mailbox: "someone-else"))
+        try await DovecotOAuthLoginTests.withServers(configuration) { sandbox, dovecot in
+            let settings = Self.settings(sandbox, grant: .clientCredentials, clientID: "other-app",
+                                         secretFile: try Self.file(dovecot, "client-secret", "other-secret"))
+            do {
+                _ = try await Self.peek(Self.mailbox(dovecot, settings))
+                Issue.record("Dovecot accepted a token issued for another mailbox")
+            } catch let error as IMAPError {
+                #expect(error.code == .authenticationFailed)
+                #expect(!error.isRetryable)
+                #expect(error.message.contains("OAUTHBEARER"))
+                #expect(error.message.contains("the server said {"), "\(error.message)")
+                #expect(!error.message.contains("at-"), "an access token must never be in an error")
+            }
+            #expect(await sandbox.directory.tokenRequests["client_credentials"] == 2)
+        }
+    }
+
     @Test func aRevokedRefreshTokenIsNotRetryableAndSaysToSignInAgain() async throws {
         try await DovecotOAuthLoginTests.withServers { sandbox, dovecot in
             let token = await sandbox.directory.issueRefreshToken(for: IdentitySandboxTests.user, clientID: "device-app")
