@@ -75,6 +75,13 @@ bench: deps
 	"$$($(SWIFT) build -c release --show-bin-path)/notegate-bench-e2e" ingest 1000
 	"$$($(SWIFT) build -c release --show-bin-path)/notegate-bench-e2e" ingest 4000
 
+# Ingest side by side with a Python imaplib peer on one test Dovecot mailbox (2,000 messages, then 10,000 for
+# memory): messages/s and the ratio, bytes fetched against headers + text parts, peak RSS and CPU s per 1,000
+# messages, for notegate once with posting paused and with posting to a sandbox process. See README BENCHMARKS.
+.PHONY: bench-ingest
+bench-ingest: deps
+	benchmarks/bench-ingest.sh
+
 # libFuzzer + AddressSanitizer on each fuzz target for FUZZ_SECONDS (default 60), one at a time,
 # seeded from fixtures/; prints executions per target and in total. See "Fuzzing" in README.md.
 .PHONY: fuzz

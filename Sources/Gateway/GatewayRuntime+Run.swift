@@ -37,8 +37,10 @@ extension GatewayRuntime {
                     try await watcher.run(self.handle) { await self.watcherEvent(watcher.key, $0) }
                 }
             }
-            group.addTask {
-                try await self.posting.run()
+            if !PostingPause.isOn {
+                group.addTask {
+                    try await self.posting.run()
+                }
             }
             group.addTask {
                 try await self.waitUntilPassIsDone(alreadyQueued: alreadyQueued, progress: progress)
@@ -76,8 +78,8 @@ extension GatewayRuntime {
             let counts = try await ledger.counts()
             var actionsPending = 0
             for queue in actionQueues.values { actionsPending += try await queue.pendingCount }
-            if await tally.caughtUp.isSuperset(of: keys),
-               (counts[.pending] ?? 0) + (counts[.retrying] ?? 0) + (counts[.posting] ?? 0) == 0,
+            if await tally.caughtUp.isSuperset(of: keys), PostingPause.isOn
+                || (counts[.pending] ?? 0) + (counts[.retrying] ?? 0) + (counts[.posting] ?? 0) == 0,
                actionsPending == 0 {
                 return
             }
