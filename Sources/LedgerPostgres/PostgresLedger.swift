@@ -17,6 +17,8 @@ public final class PostgresLedger: LedgerStore {
     let clock: @Sendable () -> Date
     let logger: Logger
     private let runner: Task<Void, Never>
+    /// Renews this instance's row every `instanceLease / 3` for as long as the ledger is open.
+    private let renewer: Task<Void, Never>
     /// How long an instance's row lives without renewal.
     public static let instanceLease: TimeInterval = 30
 
@@ -28,6 +30,18 @@ public final class PostgresLedger: LedgerStore {
         self.clock = clock
         self.logger = logger
         runner = Task { await client.run() }
+        renewer = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(Self.instanceLease / 3))
+                guard !Task.isCancelled else { return }
+                do {
+                    try await Self.renew(owner: owner, until: clock().addingTimeInterval(Self.instanceLease),
+                                         client: client, logger: logger)
+                } catch {
+                    logger.warning("cannot renew this instance's lease in the ledger database: \(error)")
+                }
+            }
+        }
     }
 
     /// Connects to `location`, applies the migrations the database lacks and registers this instance as
@@ -54,9 +68,9 @@ public final class PostgresLedger: LedgerStore {
         return ledger
     }
 
-    /// Checks, without changing anything, that the database is reachable and fully migrated: what
-    /// `notegate check` and `/healthz` ask. Returns the applied migrations.
-    public static func verify(_ location: PostgresLedgerLocation,
+    /// Checks, without changing anything, that the database is reachable within `timeout` and fully migrated:
+    /// what `notegate check` asks. Returns the applied migrations.
+    public static func verify(_ location: PostgresLedgerLocation, timeout: Duration = .seconds(10),
                               logger: Logger = Logger(label: "notegate.ledger.postgres")) async throws -> [String] {
         let client = PostgresClient(configuration: try location.clientConfiguration(),
                                     backgroundLogger: backgroundLogger(logger))
@@ -65,25 +79,37 @@ public final class PostgresLedger: LedgerStore {
                 await client.run()
                 return nil
             }
-            defer { group.cancelAll() }
-            do {
-                let applied = try await client.withConnection { connection in
-                    try await PostgresLedgerSchema.appliedNames(connection, logger: logger)
-                }
-                let unknown = applied.filter { !PostgresLedgerSchema.names.contains($0) }
-                guard unknown.isEmpty else {
-                    throw PostgresLedgerError.supersededSchema(location: location.description, unknown: unknown)
-                }
-                let missing = PostgresLedgerSchema.names.filter { !applied.contains($0) }
-                guard missing.isEmpty else {
-                    throw PostgresLedgerError.notMigrated(location: location.description, missing: missing)
-                }
-                return applied
-            } catch let error as PostgresLedgerError {
-                throw error
-            } catch {
-                throw PostgresLedgerError.unreachable(location: location.description, error: error)
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw PostgresLedgerError.unreachable(location: location.description,
+                                                      error: PostgresLedgerError("no answer within \(timeout)"))
             }
+            group.addTask {
+                do {
+                    let applied = try await client.withConnection { connection in
+                        try await PostgresLedgerSchema.appliedNames(connection, logger: logger)
+                    }
+                    let unknown = applied.filter { !PostgresLedgerSchema.names.contains($0) }
+                    guard unknown.isEmpty else {
+                        throw PostgresLedgerError.supersededSchema(location: location.description, unknown: unknown)
+                    }
+                    let missing = PostgresLedgerSchema.names.filter { !applied.contains($0) }
+                    guard missing.isEmpty else {
+                        throw PostgresLedgerError.notMigrated(location: location.description, missing: missing)
+                    }
+                    return applied
+                } catch let error as PostgresLedgerError {
+                    throw error
+                } catch {
+                    throw PostgresLedgerError.unreachable(location: location.description, error: error)
+                }
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let applied = result { return applied }
+            }
+            throw PostgresLedgerError.unreachable(location: location.description,
+                                                  error: PostgresLedgerError("the connection pool stopped"))
         }
     }
 
@@ -102,18 +128,25 @@ public final class PostgresLedger: LedgerStore {
 
     /// Ends this instance's row (so nothing waits for it to expire) and closes the connections.
     public func close() async {
+        renewer.cancel()
+        _ = await renewer.value
         _ = try? await client.query("DELETE FROM instances WHERE owner = \(owner)", logger: logger)
         runner.cancel()
         _ = await runner.value
     }
 
     deinit {
+        renewer.cancel()
         runner.cancel()
     }
 
     /// Extends this instance's row by `instanceLease`.
     public func renewInstance() async throws {
-        let expiry = clock().addingTimeInterval(Self.instanceLease)
+        try await Self.renew(owner: owner, until: clock().addingTimeInterval(Self.instanceLease), client: client,
+                             logger: logger)
+    }
+
+    private static func renew(owner: String, until expiry: Date, client: PostgresClient, logger: Logger) async throws {
         try await client.query("""
             INSERT INTO instances(owner, expires_at) VALUES (\(owner), \(expiry))
             ON CONFLICT (owner) DO UPDATE SET expires_at = EXCLUDED.expires_at

@@ -3,7 +3,7 @@ import NIOSSL
 import PostgresNIO
 
 /// Where a PostgreSQL ledger lives and how to reach it: `ledger.url` (`postgres://user:password@host:port/db?sslmode=…`)
-/// and `ledger.pool_size`. TLS follows libpq's `sslmode`: `verify-full` (the default away from loopback) checks
+/// and `ledger.pool_size`. TLS follows libpq's `sslmode`: `verify-full` (the default, loopback included) checks
 /// the certificate chain and the host name; `require` encrypts without checking; `disable` is accepted on
 /// loopback only, where the traffic never leaves the host.
 public struct PostgresLedgerLocation: Sendable, Hashable, CustomStringConvertible {

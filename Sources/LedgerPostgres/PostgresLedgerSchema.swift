@@ -97,17 +97,17 @@ enum PostgresLedgerSchema {
 
     static var names: [String] { migrations.map(\.name) }
 
-    /// Applies the migrations the database lacks, each in its own transaction, under an advisory lock so
+    /// Applies the migrations the database lacks, in one transaction, under an advisory lock so
     /// that instances starting together apply each once. Refuses a database a newer notegate migrated.
     static func migrate(_ client: PostgresClient, location: String, logger: Logger) async throws {
         try await client.withConnection { connection in
-            try await connection.query("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                """, logger: logger)
             try await connection.query("BEGIN", logger: logger)
             do {
                 try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())
+                    """, logger: logger)
                 let applied = try await appliedNames(connection, logger: logger)
                 let unknown = applied.filter { !names.contains($0) }
                 guard unknown.isEmpty else {

@@ -55,9 +55,15 @@ public final class PostgresServer: @unchecked Sendable {
 
     /// Creates an empty database.
     public func createDatabase(_ name: String) throws {
-        try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", "/usr/bin/psql", "-q",
-                                           "-h", "127.0.0.1", "-p", "\(port)", "-d", "postgres", "-c",
-                                           "CREATE DATABASE \"\(name)\""])
+        try psql("CREATE DATABASE \"\(name)\"")
+    }
+
+    /// Runs `sql` in `database` as the superuser; returns psql's output.
+    @discardableResult
+    public func psql(_ sql: String, database: String = "postgres") throws -> String {
+        try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", "/usr/bin/psql", "-q", "-X", "-A", "-t",
+                                           "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)",
+                                           "-d", database, "-c", sql])
     }
 
     /// Stops the server at once (a test's data is throwaway) and removes its folder. Idempotent.
