@@ -22,29 +22,45 @@ extension IMAPConnection {
     /// Fetches the given messages of the selected folder without changing their flags; `checkpoint`
     /// gives their UIDVALIDITY and the first-start boundary. A message the server no longer has is
     /// left out; one whose answer lacks something asked for carries a `fetchProblem`.
+    ///
+    /// Round trips per batch, not per message: one UID FETCH for the structure and headers of all, one
+    /// for the whole of every small message (per distinct length asked for; usually one), then one per
+    /// larger message for its text sections.
     func messages(_ uids: [UInt32], in mailbox: MailboxKey, under checkpoint: Checkpoint) throws -> [FetchedMessage] {
         let probe = min(config.maxMessageBytes, Self.headerProbeBytes)
         let request = FetchRequest(size: true, flags: true, structure: true,
                                    sections: [SectionRequest(name: "HEADER", length: probe)])
         let budget = ReplyBudget(bytes: uids.count * (probe + Self.structureAllowance) + ReplyBudget.overhead)
         let summaries = try fetch(uids, request, budget: budget)
-        return try uids.compactMap { uid in
-            guard let summary = summaries[uid] else { return nil }
-            var message = FetchedMessage(mailbox: mailbox, uidValidity: checkpoint.uidValidity, uid: uid,
+        var reads: [MessageRead] = []
+        for uid in uids {
+            guard let summary = summaries[uid] else { continue }
+            let message = FetchedMessage(mailbox: mailbox, uidValidity: checkpoint.uidValidity, uid: uid,
                                          size: summary.size ?? 0, flags: summary.flags ?? [], raw: [],
                                          isTooLarge: false, isBeforeStart: uid < checkpoint.startUID)
+            var read = MessageRead(message: message)
             do {
-                try read(summary, probe: probe, into: &message)
+                try readHeader(summary, probe: probe, into: &read)
             } catch let problem as MissingAnswer {
-                message.fetchProblem = problem.description
+                read.fail(problem)
             }
-            return message
+            reads.append(read)
         }
+        try readWholeMessages(&reads)
+        for index in reads.indices where reads[index].stage == .parts {
+            do {
+                try readTextSections(into: &reads[index])
+            } catch let problem as MissingAnswer {
+                reads[index].fail(problem)
+            }
+        }
+        return reads.map(\.message)
     }
 
-    /// Fills `message.raw` from the first step's `summary` and whatever else the budget allows.
-    private func read(_ summary: FetchResponse, probe: Int, into message: inout FetchedMessage) throws {
-        let uid = message.uid
+    /// From the first step's `summary`: the whole header (fetched on when the probe cut it), and what
+    /// comes next for the message.
+    private func readHeader(_ summary: FetchResponse, probe: Int, into read: inout MessageRead) throws {
+        let uid = read.message.uid
         let missing = FetchAnswers.missing(FetchRequest(size: true, flags: true, structure: true,
                                                         sections: [SectionRequest(name: "HEADER", length: probe)]),
                                            in: summary)
@@ -53,36 +69,72 @@ extension IMAPConnection {
         }
         let limit = config.maxMessageBytes
         var header = summary.sections["HEADER"] ?? []
-        message.fetchedBytes = header.count
+        read.message.fetchedBytes = header.count
         if !isComplete(header, asked: probe) && probe < limit {
             let rest = SectionRequest(name: "HEADER", origin: probe, length: limit - probe)
             let more = try fetch(uid, [rest]).sections["HEADER"] ?? []
             header += more
-            message.fetchedBytes += more.count
+            read.message.fetchedBytes += more.count
         }
         if !isComplete(header, asked: limit) {
-            message.isTooLarge = true
-            message.tooLargeDetail = "its header alone is over \(limit) bytes (max_message_bytes)"
-            message.raw = Array(completeLines(header.prefix(Self.headerProbeBytes))) + crlf
+            read.message.isTooLarge = true
+            read.message.tooLargeDetail = "its header alone is over \(limit) bytes (max_message_bytes)"
+            read.message.raw = Array(completeLines(header.prefix(Self.headerProbeBytes))) + crlf
+            read.stage = .done
             return
         }
-        var left = limit - message.fetchedBytes
+        read.header = header
+        read.structure = structure
+        read.left = limit - read.message.fetchedBytes
+        let message = read.message
         if message.size + header.count <= limit && message.size < Self.wholeMessageLimit {
-            let cap = min(left, Self.wholeMessageLimit)
-            let whole = try fetch(uid, [SectionRequest(name: "", length: cap)]).sections[""] ?? []
-            message.fetchedBytes += whole.count
-            if whole.count < cap {
-                message.raw = whole
-                return
-            }
-            left -= whole.count // the server said the message was smaller: read it part by part
+            read.stage = .whole(cap: min(read.left, Self.wholeMessageLimit))
+        } else {
+            read.stage = .parts
         }
-        let plan = TextFetchPlan(structure: structure, budget: left, headerLimit: Self.headerProbeBytes)
-        var sections = plan.sections.isEmpty ? [:] : try fetch(uid, plan.sections).sections
-        message.fetchedBytes += sections.values.reduce(0) { $0 + $1.count }
+    }
+
+    /// The small messages of the batch whole, one UID FETCH per distinct length asked for. A message the
+    /// server says is larger than asked is read part by part instead.
+    private func readWholeMessages(_ reads: inout [MessageRead]) throws {
+        var byCap: [Int: [Int]] = [:]
+        for (index, read) in reads.enumerated() {
+            if case .whole(let cap) = read.stage { byCap[cap, default: []].append(index) }
+        }
+        for (cap, indices) in byCap.sorted(by: { $0.key < $1.key }) {
+            let uids = indices.map { reads[$0].message.uid }
+            let request = FetchRequest(sections: [SectionRequest(name: "", length: cap)])
+            let answers = try fetch(uids, request, budget: ReplyBudget(bytes: uids.count * cap + ReplyBudget.overhead))
+            for index in indices {
+                let answer = answers[reads[index].message.uid] ?? FetchResponse()
+                let missing = FetchAnswers.missing(request, in: answer)
+                guard missing.isEmpty else {
+                    reads[index].fail(MissingAnswer(uid: reads[index].message.uid, host: config.host, missing: missing))
+                    continue
+                }
+                let whole = answer.sections[""] ?? []
+                reads[index].message.fetchedBytes += whole.count
+                if whole.count < cap {
+                    reads[index].message.raw = whole
+                    reads[index].stage = .done
+                } else {
+                    reads[index].left -= whole.count // the server said the message was smaller: read it part by part
+                    reads[index].stage = .parts
+                }
+            }
+        }
+    }
+
+    /// A larger message's text sections within what is left of its budget, put together as a skeleton.
+    private func readTextSections(into read: inout MessageRead) throws {
+        guard let structure = read.structure else { return }
+        let plan = TextFetchPlan(structure: structure, budget: read.left, headerLimit: Self.headerProbeBytes)
+        var sections = plan.sections.isEmpty ? [:] : try fetch(read.message.uid, plan.sections).sections
+        read.message.fetchedBytes += sections.values.reduce(0) { $0 + $1.count }
         for name in plan.empty { sections[name] = [] }
-        sections["HEADER"] = header
-        message.raw = SkeletonMessage(structure: structure, sections: sections, truncated: plan.truncated).bytes
+        sections["HEADER"] = read.header
+        read.message.raw = SkeletonMessage(structure: structure, sections: sections, truncated: plan.truncated).bytes
+        read.stage = .done
     }
 
     /// One message's answer to `sections`, or `MissingAnswer` when the server left any of them out.
@@ -121,6 +173,30 @@ extension IMAPConnection {
     /// server sent less than asked, or it ends with the blank line.
     private func isComplete(_ header: [UInt8], asked: Int) -> Bool {
         header.count < asked || header.suffix(4).elementsEqual(crlf + crlf) || header.suffix(2).elementsEqual([10, 10])
+    }
+}
+
+/// One message on its way through `messages(_:in:under:)`: what is known of it and what comes next.
+private struct MessageRead {
+    enum Stage: Equatable {
+        /// Nothing more to fetch: `message` is complete, too large or carries a `fetchProblem`.
+        case done
+        /// Small: the whole message, at most `cap` bytes, in the batch's whole-message fetch.
+        case whole(cap: Int)
+        /// Its text sections, within `left`.
+        case parts
+    }
+
+    var message: FetchedMessage
+    var stage = Stage.done
+    var header: [UInt8] = []
+    var structure: MessagePart?
+    /// What is left of `max_message_bytes` after what was fetched.
+    var left = 0
+
+    mutating func fail(_ problem: MissingAnswer) {
+        message.fetchProblem = problem.description
+        stage = .done
     }
 }
 
