@@ -114,7 +114,8 @@ let package = Package(
         // The pipeline: wires the source, the decision, the ledger and the client.
         .target(
             name: "Gateway",
-            dependencies: ["MailParsing", "NoteExtraction", "Ledger", "LeadSquared", "IMAPSource", "GatewayConfig",
+            dependencies: ["MailParsing", "NoteExtraction", "Ledger", "LedgerPostgres", "LeadSquared", "IMAPSource",
+                           "GatewayConfig",
                            "Secrets", "Observability", logging,
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSwift
@@ -140,7 +141,7 @@ let package = Package(
             name: "notegate",
             dependencies: [
                 "MailParsing", "NoteExtraction", "GatewayConfig", "IMAPSource", "LeadSquared", "LeadSquaredSandbox",
-                "Gateway", "Ledger", "Observability", "OAuth", "IdentitySandbox", logging,
+                "Gateway", "Ledger", "LedgerPostgres", "Observability", "OAuth", "IdentitySandbox", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -13,7 +13,7 @@ import Secrets
 /// the mailbox. `notegate run` and `notegate once` drive it.
 public final class GatewayRuntime: Sendable {
     public let configuration: GatewayConfiguration
-    let ledger: SQLiteLedger
+    let ledger: any LedgerStore
     let client: LeadSquaredClient
     let intake: MessageIntake
     let posting: PostingLoop
@@ -27,8 +27,14 @@ public final class GatewayRuntime: Sendable {
 
     /// Opens the ledger (taking its lock), builds the client and the watchers. Throws with a message
     /// naming the setting when the configuration cannot work.
+    /// `ledger`, when given, is used instead of the SQLite file at `ledger.path` (`open` passes the PostgreSQL
+    /// ledger of `ledger.url` this way).
     public init(configuration: GatewayConfiguration, logger: Logger, metrics: GatewayMetrics? = nil,
+                ledger openedLedger: (any LedgerStore)? = nil,
                 observer: @escaping @Sendable (GatewayEvent) async -> Void = { _ in }) throws {
+        guard openedLedger != nil || configuration.ledger.url == nil else {
+            throw GatewaySetupError("ledger.url is set: open the runtime with GatewayRuntime.open, which connects to it")
+        }
         guard let settings = configuration.leadSquared else {
             throw GatewaySetupError("the config has no `leadsquared:` section; `run` and `once` need one")
         }
@@ -37,7 +43,7 @@ public final class GatewayRuntime: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
-        ledger = try SQLiteLedger(path: configuration.ledger.path)
+        ledger = try openedLedger ?? SQLiteLedger(path: configuration.ledger.path)
         let clientConfiguration = try LeadSquaredClient.Configuration(settings: settings, notes: configuration.notes)
         client = try LeadSquaredClient(configuration: clientConfiguration,
                                        governor: RateGovernor(limit: clientConfiguration.rateLimit,

@@ -34,9 +34,11 @@ extension LeadSquaredSettings {
 
 extension LedgerSettings {
     init(config: ConfigNode) throws {
-        try config.rejectUnknownKeys(["path", "on_uncertain"])
+        try config.rejectUnknownKeys(["path", "on_uncertain", "url", "pool_size"])
         self.init(path: try config.string("path") ?? "notegate-ledger.sqlite",
-                  onUncertain: try config.choice("on_uncertain", as: OnUncertain.self) ?? .repost)
+                  onUncertain: try config.choice("on_uncertain", as: OnUncertain.self) ?? .repost,
+                  url: try config.string("url"),
+                  poolSize: try config.int("pool_size", range: 1...1_000) ?? 4)
     }
 }
 

@@ -63,10 +63,18 @@ public struct LedgerSettings: Sendable, Equatable {
     /// (the systemd unit runs in /var/lib/notegate).
     public var path: String
     public var onUncertain: OnUncertain
+    /// `postgres://user:password@host:port/db?sslmode=verify-full`: the ledger on PostgreSQL, shared by several
+    /// instances, instead of the SQLite file. Nil (the default) keeps the SQLite file at `path`.
+    public var url: String?
+    /// The most connections one instance opens to the PostgreSQL ledger. Default 4.
+    public var poolSize: Int
 
-    public init(path: String = "notegate-ledger.sqlite", onUncertain: OnUncertain = .repost) {
+    public init(path: String = "notegate-ledger.sqlite", onUncertain: OnUncertain = .repost, url: String? = nil,
+                poolSize: Int = 4) {
         self.path = path
         self.onUncertain = onUncertain
+        self.url = url
+        self.poolSize = poolSize
     }
 }
 

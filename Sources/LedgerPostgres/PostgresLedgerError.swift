@@ -20,7 +20,7 @@ public struct PostgresLedgerError: Error, Hashable, Sendable, CustomStringConver
     /// The database lacks migrations (a read-only check found it not set up).
     public static func notMigrated(location: String, missing: [String]) -> PostgresLedgerError {
         PostgresLedgerError("the ledger database \(location) lacks migrations \(missing.joined(separator: ", ")); "
-            + "start `notegate run` once (it migrates) or run `notegate ledger migrate`")
+            + "start `notegate run` or `notegate once` once: it migrates the database")
     }
 
     /// The server could not be reached or refused the login.

@@ -6,6 +6,7 @@ import IMAPSource
 import OAuth
 import LeadSquared
 import Ledger
+import LedgerPostgres
 import Logging
 import Observability
 import Secrets
@@ -41,7 +42,11 @@ struct CheckCommand: AsyncParsableCommand {
         }
         if let risk = configuration.senders.openGatewayRisk { report.add("senders", .warned(risk)) }
         await checkSecrets(configuration, into: &report)
-        checkLedger(configuration.ledger, into: &report)
+        if let url = configuration.ledger.url {
+            await checkPostgresLedger(url: url, poolSize: configuration.ledger.poolSize, offline: offline, into: &report)
+        } else {
+            checkLedger(configuration.ledger, into: &report)
+        }
         checkRunSetup(configuration, into: &report)
         if !offline {
             await checkMailboxes(configuration, into: &report)
@@ -74,6 +79,22 @@ struct CheckCommand: AsyncParsableCommand {
             } catch {
                 report.add(name, .failed("\(error)"))
             }
+        }
+    }
+
+    /// `ledger.url`: the server answers, the login and TLS work, and the schema is this notegate's.
+    /// `--offline` checks the URL only.
+    private func checkPostgresLedger(url: String, poolSize: Int, offline: Bool, into report: inout CheckReport) async {
+        do {
+            let location = try PostgresLedgerLocation(url: url, poolSize: poolSize)
+            guard !offline else {
+                report.add("ledger", .passed("\(location) (not connected: --offline)"))
+                return
+            }
+            let applied = try await PostgresLedger.verify(location)
+            report.add("ledger", .passed("\(location) reachable, schema \(applied.last ?? "?")"))
+        } catch {
+            report.add("ledger", .failed("\(error)"))
         }
     }
 

@@ -24,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = LogSetup.bootstrapped(configuration)
         let registry = PrometheusCollectorRegistry()
         let metrics = GatewayMetrics(factory: GatewayMetrics.prometheusFactory(registry: registry))
-        let runtime = try GatewayRuntime(configuration: configuration, logger: logger, metrics: metrics)
+        let runtime = try await GatewayRuntime.open(configuration: configuration, logger: logger, metrics: metrics)
         var services: [any Service] = []
         if let listen = configuration.observability.listen {
             let (host, port) = try LogSetup.hostAndPort(listen)
@@ -68,7 +68,7 @@ struct OnceCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         let logger = LogSetup.bootstrapped(configuration)
-        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
+        let runtime = try await GatewayRuntime.open(configuration: configuration, logger: logger)
         let terminal = isatty(STDERR_FILENO) == 1
         let started = ContinuousClock.now
         let summary: RunSummary

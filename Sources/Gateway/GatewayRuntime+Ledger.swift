@@ -1,0 +1,23 @@
+import GatewayConfig
+import Ledger
+import LedgerPostgres
+import Logging
+import Observability
+
+/// Picks the ledger backend from the config: the PostgreSQL ledger of `ledger.url` when set, otherwise the
+/// SQLite file at `ledger.path` (the default, unchanged).
+extension GatewayRuntime {
+    /// Connects to the ledger the config names (migrating a PostgreSQL ledger), then builds the runtime.
+    public static func open(configuration: GatewayConfiguration, logger: Logger, metrics: GatewayMetrics? = nil,
+                            observer: @escaping @Sendable (GatewayEvent) async -> Void = { _ in }) async throws
+        -> GatewayRuntime {
+        guard let url = configuration.ledger.url else {
+            return try GatewayRuntime(configuration: configuration, logger: logger, metrics: metrics, observer: observer)
+        }
+        let location = try PostgresLedgerLocation(url: url, poolSize: configuration.ledger.poolSize)
+        let ledger = try await PostgresLedger.open(location, logger: logger.child("notegate.ledger"))
+        logger.info("ledger on PostgreSQL", metadata: ["ledger": "\(location)", "instance": "\(ledger.owner)"])
+        return try GatewayRuntime(configuration: configuration, logger: logger, metrics: metrics, ledger: ledger,
+                                  observer: observer)
+    }
+}
