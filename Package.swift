@@ -202,7 +202,8 @@ let package = Package(
         // Runs the built `notegate` binary against real ledger files; depends on the executable so
         // `swift test` builds it first.
         .testTarget(name: "NotegateCLITests",
-                    dependencies: ["notegate", "Ledger", "DovecotHarness", "LeadSquaredSandbox", "Secrets"],
+                    dependencies: ["notegate", "Ledger", "DovecotHarness", "LeadSquaredSandbox", "Secrets",
+                                   "LedgerPostgres", "PostgresHarness"],
                     swiftSettings: strictSwift),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerPostgres", "PostgresHarness",
                                                         .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayConfig
 import Ledger
 import LedgerPostgres
@@ -19,5 +20,13 @@ extension GatewayRuntime {
         logger.info("ledger on PostgreSQL", metadata: ["ledger": "\(location)", "instance": "\(ledger.owner)"])
         return try GatewayRuntime(configuration: configuration, logger: logger, metrics: metrics, ledger: ledger,
                                   observer: observer)
+    }
+
+    /// `/healthz`: a PostgreSQL ledger that does not answer within 2 s is a problem; the SQLite file has none.
+    public func ledgerProblem(now: Date = Date()) async -> HealthReport.Problem? {
+        guard let database = ledger as? PostgresLedger, !(await database.ping()) else { return nil }
+        return HealthReport.Problem(component: "ledger",
+                                    reason: "the ledger database \(database.location) does not answer; "
+                                        + "check that PostgreSQL is running and reachable", since: now)
     }
 }

@@ -121,9 +121,20 @@ public final class PostgresLedger: LedgerStore {
         return background
     }
 
-    /// Whether the database answers now: `/healthz`.
-    public func ping() async -> Bool {
-        (try? await client.query("SELECT 1", logger: logger)) != nil
+    /// Whether the database answers `SELECT 1` within `timeout`: `/healthz`.
+    public func ping(timeout: Duration = .seconds(2)) async -> Bool {
+        let client = client
+        let logger = logger
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await client.query("SELECT 1", logger: logger)) != nil }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let answered = await group.next() ?? false
+            group.cancelAll()
+            return answered
+        }
     }
 
     /// Ends this instance's row (so nothing waits for it to expire) and closes the connections.

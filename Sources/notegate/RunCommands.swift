@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import GatewayConfig
+import LedgerPostgres
 import Logging
 import Observability
 import Prometheus
@@ -31,12 +32,16 @@ struct RunCommand: AsyncParsableCommand {
             let unreachableAfter = TimeInterval(configuration.observability.mailboxUnreachableSeconds)
             let health = runtime.health
             services.append(StatusServer(configuration: .init(host: host, port: port), registry: registry,
-                                         metrics: metrics, health: { await health.report(unreachableAfter: unreachableAfter) },
+                                         metrics: metrics, health: {
+                                             var report = await health.report(unreachableAfter: unreachableAfter)
+                                             if let problem = await runtime.ledgerProblem() { report.problems.append(problem) }
+                                             return report
+                                         },
                                          logger: logger))
         }
         logger.info("notegate started", metadata: [
             "mailboxes": "\(configuration.mailboxes.map(\.name).joined(separator: ","))",
-            "ledger": "\(configuration.ledger.path)",
+            "ledger": "\(configuration.ledger.url.flatMap { try? PostgresLedgerLocation(url: $0).description } ?? configuration.ledger.path)",
         ])
         if let risk = configuration.senders.openGatewayRisk {
             logger.warning("every sender is accepted: \(risk)")
