@@ -110,11 +110,12 @@ public final class GatewayRuntime: Sendable {
 
     /// What a watcher's message becomes: recorded in the ledger, then the outcome for its mailbox action.
     @Sendable func handle(_ message: FetchedMessage) async throws -> MessageOutcome {
-        let incoming = IncomingMessage(
+        var incoming = IncomingMessage(
             location: MessageLocation(account: message.mailbox.account, folder: message.mailbox.folder,
                                       uidValidity: message.uidValidity, uid: message.uid),
             raw: message.raw, size: message.size, isTooLarge: message.isTooLarge, isBeforeStart: message.isBeforeStart,
             tooLargeDetail: message.tooLargeDetail)
+        incoming.unreadableDetail = message.unreadableDetail
         let result = try await intake.ingest(incoming)
         await tally.add(result)
         switch result {

@@ -13,6 +13,9 @@ public struct IncomingMessage: Sendable {
     public var tooLargeDetail: String?
     /// The message was already in the mailbox before notegate was first started on it (`start_from`).
     public var isBeforeStart: Bool
+    /// The source could not fetch the message (its fetch failed too many times); `raw` is empty. It is
+    /// recorded as skipped `unreadable` with this detail.
+    public var unreadableDetail: String?
 
     public init(location: MessageLocation, raw: [UInt8], size: Int, isTooLarge: Bool = false,
                 isBeforeStart: Bool = false, tooLargeDetail: String? = nil) {

@@ -17,6 +17,8 @@ public struct MessageIntake: Sendable {
     public enum GatewaySkip {
         public static let beforeStart = "before-start"
         public static let tooLarge = "too-large"
+        /// The source's fetch of the message failed too many times (a section left out, a reply over budget).
+        public static let unreadable = "unreadable"
     }
 
     /// Reasons the gateway records a message `dead` without posting it.
@@ -117,6 +119,13 @@ public struct MessageIntake: Sendable {
     /// The ledger's view of the message and the decision for it. Never throws for bad input: a
     /// message that cannot be parsed is recorded as a `malformed` skip with the parser's reason.
     func decide(_ message: IncomingMessage) async throws -> (MessageSighting, LedgerDecision) {
+        if let detail = message.unreadableDetail {
+            let location = message.location
+            let key = MessageKey(contentFrom: "", date: "", subject: "",
+                                 body: "unreadable \(location.account) \(location.folder) \(location.uidValidity) \(location.uid)")
+            let sighting = MessageSighting(key: key, messageID: nil, subject: nil, from: nil, location: location)
+            return (sighting, .skip(reason: GatewaySkip.unreadable, ticketID: nil, draftNote: nil, detail: detail))
+        }
         let parsed: ParsedMessage
         do {
             parsed = try extractor.parse(message.raw)

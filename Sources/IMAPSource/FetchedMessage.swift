@@ -31,6 +31,10 @@ public struct FetchedMessage: Sendable, Equatable {
     /// empty): `raw` is not the message. The watcher stops the pass before it and fetches it again on
     /// the next one; `notegate fetch` shows the problem.
     public var fetchProblem: String?
+    /// The message could not be fetched: its fetch failed `MailboxWatcher.fetchAttemptLimit` passes in a
+    /// row (a section left out of the answer, a reply over its budget). `raw` is empty; record it as
+    /// skipped `unreadable` with this detail, so the watcher moves past it.
+    public var unreadableDetail: String?
 
     public init(mailbox: MailboxKey, uidValidity: UInt32, uid: UInt32, size: Int, flags: [String],
                 raw: [UInt8], isTooLarge: Bool, isBeforeStart: Bool = false, fetchedBytes: Int? = nil,

@@ -43,7 +43,10 @@ public struct MailboxWatcher: Sendable {
     private let checkpoints: any CheckpointStore
     private let actions: MailboxActionQueue?
     private let logger: Logger
-    private let backoff = ReconnectBackoff()
+    /// Delays between reconnections (tests shorten them).
+    var backoff = ReconnectBackoff()
+    /// Failed fetches of one message, passes in a row, after which it is handed over unreadable.
+    public static let fetchAttemptLimit = 5
     /// Messages fetched per UID FETCH of structures.
     private let batchSize = 20
 
@@ -66,13 +69,14 @@ public struct MailboxWatcher: Sendable {
     public func run(_ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome,
                     events: @escaping @Sendable (WatcherEvent) async -> Void = { _ in }) async throws {
         var failures = 0
+        var fetchFailures = FetchFailures(limit: Self.fetchAttemptLimit)
         while true {
             let connection = IMAPConnection(config: mailbox, logger: logger)
             do {
                 try await connection.open()
                 failures = 0
                 await events(.connected)
-                try await watch(connection, handle, events)
+                try await watch(connection, handle, events, &fetchFailures)
             } catch let error as IMAPError {
                 await connection.close()
                 guard error.isRetryable else {
@@ -121,12 +125,13 @@ public struct MailboxWatcher: Sendable {
 
     private func watch(_ connection: IMAPConnection,
                        _ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome,
-                       _ events: @Sendable (WatcherEvent) async -> Void) async throws {
+                       _ events: @Sendable (WatcherEvent) async -> Void,
+                       _ fetchFailures: inout FetchFailures) async throws {
         let idles = await connection.supportsIdle
         let waitSeconds = idles ? min(mailbox.sweepIntervalSeconds, 25 * 60) : mailbox.pollIntervalSeconds
         await actions?.onSettle { [wakePipe = connection.wakePipe] in wakePipe.wake() }
         while true {
-            try await handleNewMessages(connection, handle)
+            try await handleNewMessages(connection, handle, &fetchFailures)
             await events(.caughtUp)
             try Task.checkCancellation()
             try await withTaskCancellationHandler {
@@ -139,7 +144,8 @@ public struct MailboxWatcher: Sendable {
     }
 
     private func handleNewMessages(_ connection: IMAPConnection,
-                                   _ handle: @Sendable (FetchedMessage) async throws -> MessageOutcome) async throws {
+                                   _ handle: @Sendable (FetchedMessage) async throws -> MessageOutcome,
+                                   _ fetchFailures: inout FetchFailures) async throws {
         let (status, start, isFirstStart) = try await selectFolder(connection)
         if isFirstStart {
             try await checkpoints.saveCheckpoint(start, for: key)
@@ -147,10 +153,15 @@ public struct MailboxWatcher: Sendable {
         try await applySettled(connection, uidValidity: status.uidValidity)
         var checkpoint = start
         var applied: [SettledAction] = []
-        for batch in try await newUIDs(connection, status, checkpoint).chunked(batchSize) {
-            for message in try await connection.messages(batch, in: key, under: checkpoint) {
-                // Never hand over a message the server answered for only in part: fetch it again next pass.
-                if let problem = message.fetchProblem { throw IMAPError(.commandFailed, problem) }
+        let size = fetchFailures.fetchesOneAtATime ? 1 : batchSize
+        for batch in try await newUIDs(connection, status, checkpoint).chunked(size) {
+            for message in try await fetch(batch, connection, under: checkpoint, &fetchFailures) {
+                // Never hand over a message the server answered for only in part: fetch it again next
+                // pass, until it failed `fetchAttemptLimit` times (then it comes back unreadable).
+                if let problem = message.fetchProblem {
+                    fetchFailures.record(problem, for: message.uid, uidValidity: status.uidValidity)
+                    throw IMAPError(.commandFailed, problem)
+                }
                 let outcome = try await handle(message)
                 if let action = action(for: outcome) {
                     try await connection.apply(action, to: message.uid)
@@ -160,6 +171,7 @@ public struct MailboxWatcher: Sendable {
                     checkpoint.lastUID = message.uid
                     try await checkpoints.saveCheckpoint(checkpoint, for: key)
                 }
+                fetchFailures.forget(message.uid, uidValidity: status.uidValidity)
                 logger.debug("message handled", metadata: ["uid": "\(message.uid)", "outcome": "\(outcome)"])
             }
             // A durable queue recorded these actions with their outcomes; applied, they are done.
@@ -167,6 +179,45 @@ public struct MailboxWatcher: Sendable {
             applied = []
             try await applySettled(connection, uidValidity: status.uidValidity)
         }
+        fetchFailures.fetchesOneAtATime = false
+    }
+
+    /// The messages of `batch`, in UID order: fetched, except those whose fetch failed
+    /// `fetchAttemptLimit` times, which come back unreadable (not fetched again). A reply over its
+    /// budget counts against the message when it was fetched alone; for a larger batch the next
+    /// passes fetch one message at a time to find the one it belongs to.
+    private func fetch(_ batch: [UInt32], _ connection: IMAPConnection, under checkpoint: Checkpoint,
+                       _ fetchFailures: inout FetchFailures) async throws -> [FetchedMessage] {
+        let uidValidity = checkpoint.uidValidity
+        var unreadable: [FetchedMessage] = []
+        var readable: [UInt32] = []
+        for uid in batch {
+            if let detail = fetchFailures.unreadableDetail(uid, uidValidity: uidValidity) {
+                logger.error("message handed over unreadable: its fetch failed too many times", metadata: [
+                    "uid": "\(uid)", "uidvalidity": "\(uidValidity)", "detail": "\(detail)",
+                ])
+                var message = FetchedMessage(mailbox: key, uidValidity: uidValidity, uid: uid, size: 0, flags: [],
+                                             raw: [], isTooLarge: false, isBeforeStart: uid < checkpoint.startUID)
+                message.unreadableDetail = detail
+                unreadable.append(message)
+            } else {
+                readable.append(uid)
+            }
+        }
+        var fetched: [FetchedMessage] = []
+        if !readable.isEmpty {
+            do {
+                fetched = try await connection.messages(readable, in: key, under: checkpoint)
+            } catch let error as IMAPError where error.code == .replyOverBudget {
+                if readable.count == 1 {
+                    fetchFailures.record(error.message, for: readable[0], uidValidity: uidValidity)
+                } else {
+                    fetchFailures.fetchesOneAtATime = true
+                }
+                throw error
+            }
+        }
+        return (fetched + unreadable).sorted { $0.uid < $1.uid }
     }
 
     /// Selects the folder and returns the checkpoint to read it from, and whether it is a new one
@@ -259,5 +310,44 @@ public struct MailboxWatcher: Sendable {
 extension Array {
     fileprivate func chunked(_ size: Int) -> [[Element]] {
         stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}
+
+/// Failed fetches of each message, passes in a row, kept while the watcher runs (a restart starts
+/// the count again). Only messages that failed are in it; a message handed over leaves it.
+struct FetchFailures: Sendable {
+    let limit: Int
+    /// After a batch's reply went over its budget: fetch one message at a time until a pass ends.
+    var fetchesOneAtATime = false
+    private var failures: [Place: (count: Int, last: String)] = [:]
+
+    private struct Place: Hashable {
+        var uidValidity: UInt32
+        var uid: UInt32
+    }
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    mutating func record(_ problem: String, for uid: UInt32, uidValidity: UInt32) {
+        let place = Place(uidValidity: uidValidity, uid: uid)
+        failures[place] = ((failures[place]?.count ?? 0) + 1, problem)
+    }
+
+    mutating func forget(_ uid: UInt32, uidValidity: UInt32) {
+        failures[Place(uidValidity: uidValidity, uid: uid)] = nil
+    }
+
+    /// Why the message is unreadable, once its fetch failed `limit` times; nil before.
+    func unreadableDetail(_ uid: UInt32, uidValidity: UInt32) -> String? {
+        guard let failure = failures[Place(uidValidity: uidValidity, uid: uid)], failure.count >= limit else {
+            return nil
+        }
+        // The last problem said the message would be fetched again; it will not be.
+        let problem = failure.last.firstRange(of: "; the message is fetched again").map { failure.last[..<$0.lowerBound] }
+            ?? Substring(failure.last)
+        return "the server's answer for this message was incomplete or over budget \(failure.count) times: "
+            + problem
     }
 }

@@ -15,6 +15,8 @@ final class ScriptedIMAPServer: @unchecked Sendable {
         var bodyStructure: String
         /// Sections by name (`HEADER`, `1`, `2.HEADER`, `` for the whole message).
         var sections: [String: [UInt8]]
+        /// Every UID FETCH that asks for this message's sections other than HEADER is answered without them.
+        var leavesOutText = false
         var size: Int { sections[""]?.count ?? 0 }
     }
 
@@ -224,7 +226,7 @@ final class ScriptedIMAPServer: @unchecked Sendable {
             if upper.contains("BODYSTRUCTURE") { second.append("BODYSTRUCTURE \(message.bodyStructure)") }
             for match in items.matches(of: /BODY\.PEEK\[([^\]]*)\](?:<(\d+)\.(\d+)>)?/) {
                 let name = String(match.1)
-                if hostility == .textSectionsLeftOut && name != "HEADER" { continue }
+                if (hostility == .textSectionsLeftOut || message.leavesOutText) && name != "HEADER" { continue }
                 var bytes = message.sections[name] ?? []
                 var label = "BODY[\(name)]"
                 if let origin = match.2.flatMap({ Int($0) }), let length = match.3.flatMap({ Int($0) }) {
