@@ -70,11 +70,25 @@ extension PostgresLedger {
     /// whose owner's `instances` row expired (killed, host gone). Another live instance's calls in flight are
     /// left alone.
     public func recoverInterruptedPosts(policy: UncertainPolicy) async throws -> [LedgerEntryID] {
+        recoveryPolicy.withLock { $0 = policy }
+        return try await recoverPosts(includingOwn: true, policy: policy)
+    }
+
+    /// While running, after each lease renewal: posts left `posting` by instances whose lease expired (killed,
+    /// host gone) become uncertain under the policy the last `recoverInterruptedPosts` was given; none before
+    /// that call. Returns their ids.
+    @discardableResult
+    public func recoverPostsOfExpiredInstances() async throws -> [LedgerEntryID] {
+        guard let policy = recoveryPolicy.withLock({ $0 }) else { return [] }
+        return try await recoverPosts(includingOwn: false, policy: policy)
+    }
+
+    private func recoverPosts(includingOwn: Bool, policy: UncertainPolicy) async throws -> [LedgerEntryID] {
         let now = clock()
         return try await transaction { connection in
             let interrupted = try await rows("""
                 SELECT \(unescaped: MessageRow.columns) FROM messages m WHERE state = 'posting'
-                AND (posting_owner IS NULL OR posting_owner = \(owner) OR NOT EXISTS (
+                AND (posting_owner IS NULL OR (\(includingOwn) AND posting_owner = \(owner)) OR NOT EXISTS (
                     SELECT 1 FROM instances i WHERE i.owner = m.posting_owner AND i.expires_at > \(now)))
                 ORDER BY id FOR UPDATE SKIP LOCKED
                 """, connection)

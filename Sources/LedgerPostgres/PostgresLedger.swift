@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Synchronization
 import Logging
 import PostgresNIO
 
@@ -18,7 +19,9 @@ public final class PostgresLedger: LedgerStore {
     let logger: Logger
     private let runner: Task<Void, Never>
     /// Renews this instance's row every `instanceLease / 3` for as long as the ledger is open.
-    private let renewer: Task<Void, Never>
+    private let renewer = Mutex<Task<Void, Never>?>(nil)
+    /// What `recoverInterruptedPosts` was told to do with uncertain posts; the renewal's sweep follows it.
+    let recoveryPolicy = Mutex<UncertainPolicy?>(nil)
     /// How long an instance's row lives without renewal.
     public static let instanceLease: TimeInterval = 30
 
@@ -30,18 +33,28 @@ public final class PostgresLedger: LedgerStore {
         self.clock = clock
         self.logger = logger
         runner = Task { await client.run() }
-        renewer = Task {
+    }
+
+    /// Renews this instance's lease and sweeps dead instances' posts every `instanceLease / 3` until closed.
+    private func startRenewing() {
+        let task = Task { [weak self, owner, client, clock, logger] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(Self.instanceLease / 3))
                 guard !Task.isCancelled else { return }
                 do {
                     try await Self.renew(owner: owner, until: clock().addingTimeInterval(Self.instanceLease),
                                          client: client, logger: logger)
+                    let recovered = try await self?.recoverPostsOfExpiredInstances() ?? []
+                    if !recovered.isEmpty {
+                        logger.warning("posts left in flight by a stopped instance are uncertain",
+                                       metadata: ["ledger_ids": "\(recovered.map(\.description).joined(separator: ","))"])
+                    }
                 } catch {
                     logger.warning("cannot renew this instance's lease in the ledger database: \(error)")
                 }
             }
         }
+        renewer.withLock { $0 = task }
     }
 
     /// Connects to `location`, applies the migrations the database lacks and registers this instance as
@@ -58,6 +71,7 @@ public final class PostgresLedger: LedgerStore {
         do {
             try await PostgresLedgerSchema.migrate(client, location: location.description, logger: logger)
             try await ledger.renewInstance()
+            ledger.startRenewing()
         } catch let error as PostgresLedgerError {
             await ledger.close()
             throw error
@@ -139,15 +153,16 @@ public final class PostgresLedger: LedgerStore {
 
     /// Ends this instance's row (so nothing waits for it to expire) and closes the connections.
     public func close() async {
-        renewer.cancel()
-        _ = await renewer.value
+        let renewing = renewer.withLock { $0 }
+        renewing?.cancel()
+        _ = await renewing?.value
         _ = try? await client.query("DELETE FROM instances WHERE owner = \(owner)", logger: logger)
         runner.cancel()
         _ = await runner.value
     }
 
     deinit {
-        renewer.cancel()
+        renewer.withLock { $0?.cancel() }
         runner.cancel()
     }
 

@@ -95,6 +95,37 @@ import Testing
         }
     }
 
+    @Test func aRunningInstanceTakesOverPostsOfAnInstanceThatDied() async throws {
+        try await PostgresServer.with { server in
+            let fixture = try LedgerFixture()
+            let a = try await fixture.openPostgres(url: server.url(), owner: "instance-a")
+            let b = try await fixture.openPostgres(url: server.url(), owner: "instance-b")
+            let fromA = try await a.recordNew("from-a@vendor.example", uid: 1)
+            let fromB = try await b.recordNew("from-b@vendor.example", uid: 2)
+            try await a.beginPosting(fromA, noteHash: noteHash)
+            try await b.beginPosting(fromB, noteHash: noteHash)
+            fixture.clock.advance(seconds: PostgresLedger.instanceLease + 1)
+            try await b.renewInstance()
+            // Before its own start-up recovery B has no policy, so its sweep leaves everything alone.
+            #expect(try await b.recoverPostsOfExpiredInstances().isEmpty)
+            #expect(try await b.recoverInterruptedPosts(policy: .hold) == [fromA, fromB].sorted())
+            try await b.retry(fromB)
+            try await b.beginPosting(fromB, noteHash: noteHash)
+            let c = try await fixture.openPostgres(url: server.url(), owner: "instance-c")
+            #expect(try await c.recoverInterruptedPosts(policy: .repost).isEmpty)
+            #expect(try await c.existing(fromB).state == .posting, "B is alive: its call in flight is left alone")
+            // B dies now; C's sweep, while running, finds B's post uncertain and follows its own policy.
+            fixture.clock.advance(seconds: PostgresLedger.instanceLease + 1)
+            try await c.renewInstance()
+            #expect(try await c.recoverPostsOfExpiredInstances() == [fromB])
+            #expect(try await c.existing(fromB).state == .pending)
+            #expect(try await c.existing(fromA).state == .uncertain)
+            await c.close()
+            await b.close()
+            await a.close()
+        }
+    }
+
     @Test func twoInstancesRecordingTheSameMessageMakeOneEntry() async throws {
         try await PostgresServer.with { server in
             let fixture = try LedgerFixture()
