@@ -565,7 +565,7 @@ received = [f"Received: from relay{i}.example (relay{i}.example [192.0.2.{i % 25
 message("huge-header.eml", received + plain("[#901] Many hops", "", "hops"), "Arrived after 3000 hops.\n",
         post(901, "Arrived after 3000 hops."))
 # The parser keeps 16 KiB of a header value; the note's Subject line may take an eighth of the note (8 KiB) and
-# ends with "…" where it is cut; the marker after the text counts what the note left out of that line.
+# ends with "…" where it is cut; the marker after the whole text names that line and counts what it lost.
 LONG_SUBJECT = ("[#902] " + "very long subject " * 2000).encode()[:16 * 1024].decode().strip()
 SUBJECT_LINE = "Subject: " + LONG_SUBJECT
 SUBJECT_KEPT = SUBJECT_LINE.encode()[:MAX_NOTE_BYTES // 8 - len("…".encode())].decode()
@@ -574,7 +574,8 @@ message("long-subject-header.eml", plain("[#902] " + "very long subject " * 2000
         post(902, "Long subject.",
              note="From: Dana Reyes <dana@vendor.example>\nDate: Tue, 24 Nov 2026 09:15:00 +0100\n"
                   f"{SUBJECT_KEPT}…\n\nLong subject.\n\n"
-                  + truncation_marker(len(SUBJECT_LINE.encode()) - len(SUBJECT_KEPT.encode()))))
+                  + f"[notegate: note truncated, {size_text(len(SUBJECT_LINE.encode()) - len(SUBJECT_KEPT.encode()))}"
+                  " of the Subject line omitted]"))
 
 
 def nested(depth):

@@ -2,7 +2,8 @@ import MailParsing
 
 /// Writes the note text: a short header (From, Date, Subject), the body, and a line naming the
 /// attachments. A note never exceeds `maximumBytes`: an over-long header line or attachment line is
-/// cut, the body takes what room is left, and whatever was cut is announced by a visible marker.
+/// cut, the body takes what room is left, and whatever was cut is announced by a visible marker that
+/// names what was cut: the text, a header line (`8 KB of the Subject line omitted`), or both.
 struct NoteComposer {
     var maximumBytes: Int
 
@@ -13,29 +14,30 @@ struct NoteComposer {
     /// `textIsIncomplete`: the text is only the beginning of the message's text (the parser's text
     /// budget cut it), so the note is marked truncated even when it fits.
     func compose(message: ParsedMessage, text: String?, attachments: [Attachment], textIsIncomplete: Bool = false) -> String {
-        var omitted = 0
+        var lineCuts = LineCuts()
         var header: [String] = []
-        func add(_ line: String, limit: Int) {
-            let cut = Self.cut(line, toFit: limit)
-            omitted += line.utf8.count - cut.keptBytes
+        func add(_ name: String, _ value: String) {
+            let line = "\(name): \(value)"
+            let cut = Self.cut(line, toFit: headerLineBytes)
+            lineCuts.record(name, omitted: line.utf8.count - cut.keptBytes)
             header.append(cut.text)
         }
-        if let from = message.from.first { add("From: \(from)", limit: headerLineBytes) }
-        if let date = message.date, !date.isEmpty { add("Date: \(date)", limit: headerLineBytes) }
-        if let subject = message.subject, !subject.isEmpty { add("Subject: \(subject)", limit: headerLineBytes) }
+        if let from = message.from.first { add("From", "\(from)") }
+        if let date = message.date, !date.isEmpty { add("Date", date) }
+        if let subject = message.subject, !subject.isEmpty { add("Subject", subject) }
         let headerBlock = header.joined(separator: "\n")
         var attachmentLine = ""
         if !attachments.isEmpty {
             let line = "Attachments: " + attachments.map { "\($0.name) (\(Self.formatSize($0.size)))" }.joined(separator: ", ")
             let cut = Self.cut(line, toFit: attachmentLineBytes)
-            omitted += line.utf8.count - cut.keptBytes
+            lineCuts.record("Attachments", omitted: line.utf8.count - cut.keptBytes)
             attachmentLine = cut.text
         }
 
         let fixedBytes = headerBlock.utf8.count + attachmentLine.utf8.count + 4
         var body = text ?? ""
-        if omitted > 0 || textIsIncomplete || fixedBytes + body.utf8.count > maximumBytes {
-            body = truncate(body, toFit: maximumBytes - fixedBytes, alsoOmitted: omitted, isIncomplete: textIsIncomplete)
+        if !lineCuts.names.isEmpty || textIsIncomplete || fixedBytes + body.utf8.count > maximumBytes {
+            body = truncate(body, toFit: maximumBytes - fixedBytes, lineCuts: lineCuts, isIncomplete: textIsIncomplete)
         }
         let note = [headerBlock, body, attachmentLine].filter { !$0.isEmpty }.joined(separator: "\n\n")
         // Only a limit far below any configurable one (1 KiB) can leave too little room for the body.
@@ -43,19 +45,44 @@ struct NoteComposer {
     }
 
     /// Cuts `text` at a line (or character) boundary so that it and the marker fit in `budget` bytes.
-    /// The marker counts the text left out here and `alsoOmitted` bytes cut from header lines.
-    private func truncate(_ text: String, toFit budget: Int, alsoOmitted: Int, isIncomplete: Bool) -> String {
+    /// The marker counts the text left out here (when any was, or the text is incomplete) and, apart,
+    /// the bytes cut from header or attachment lines, naming those lines.
+    private func truncate(_ text: String, toFit budget: Int, lineCuts: LineCuts, isIncomplete: Bool) -> String {
         let total = text.utf8.count
-        let marker = { (omitted: Int) in
-            "[notegate: note truncated, \(isIncomplete ? "more than " : "")\(Self.formatSize(omitted)) of text omitted]"
+        let marker = { (omitted: Int) -> String in
+            var parts: [String] = []
+            if omitted > 0 || isIncomplete || lineCuts.names.isEmpty {
+                parts.append("\(isIncomplete ? "more than " : "")\(Self.formatSize(omitted)) of text")
+            }
+            if let lines = lineCuts.description { parts.append(lines) }
+            return "[notegate: note truncated, \(parts.joined(separator: " and ")) omitted]"
         }
-        let available = max(0, budget - marker(total + alsoOmitted).utf8.count - 12)
+        let available = max(0, budget - marker(max(total, 1)).utf8.count - 12)
         var kept = Self.cut(text, toFit: available, marker: "").text[...]
         if kept.utf8.count < total, let lastBreak = kept.lastIndex(of: "\n"), kept.distance(from: lastBreak, to: kept.endIndex) < 200 {
             kept = kept[..<lastBreak]
         }
-        let rest = marker(total - kept.utf8.count + alsoOmitted)
+        let rest = marker(total - kept.utf8.count)
         return kept.isEmpty ? rest : kept + "\n\n" + rest
+    }
+
+    /// The note's lines that were cut and how many bytes they lost together.
+    private struct LineCuts {
+        private(set) var names: [String] = []
+        private(set) var omittedBytes = 0
+
+        mutating func record(_ name: String, omitted: Int) {
+            guard omitted > 0 else { return }
+            names.append(name)
+            omittedBytes += omitted
+        }
+
+        /// `8 KB of the Subject line`, `9 KB of the From and Subject lines`; nil when no line was cut.
+        var description: String? {
+            guard let last = names.last else { return nil }
+            let list = names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " and " + last
+            return "\(NoteComposer.formatSize(omittedBytes)) of the \(list) line\(names.count == 1 ? "" : "s")"
+        }
     }
 
     /// `text` itself when it fits in `limit` bytes, else its longest prefix (whole Unicode scalars)

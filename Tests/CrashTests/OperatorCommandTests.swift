@@ -33,7 +33,8 @@ import Testing
         let dovecot = try DovecotServer()
         defer { dovecot.stop() }
         try dovecot.append(CrashTests.message(7))
-        try dovecot.append(Array("From: a@x.example\r\nSubject: hello\r\nMessage-ID: <n@x>\r\n\r\nhi\r\n".utf8))
+        let untagged = Array("From: a@x.example\r\nSubject: hello\r\nMessage-ID: <n@x>\r\n\r\nhi\r\n".utf8)
+        try dovecot.append(untagged)
         let (result, notes) = try await SandboxServer.with { sandbox in
             let config = try CrashConfig.write(in: dovecot.directory.appendingPathComponent("fetch"),
                                                dovecot: dovecot, sandbox: sandbox)
@@ -45,6 +46,15 @@ import Testing
         #expect(result.output.contains("loopback INBOX: 2 message(s)"))
         #expect(result.output.contains("post to ticket 7"))
         #expect(result.output.contains("skip: no-ticket"))
+        // `uid U  N bytes, M fetched  decision`: the size on the server and what notegate fetched of it.
+        let lines = result.output.split(separator: "\n").filter { $0.hasPrefix("  uid ") }
+        #expect(lines.count == 2, "\(result.output)")
+        for line in lines {
+            let words = line.split(separator: " ")
+            #expect(words.count > 6 && words[3] == "bytes," && words[5] == "fetched", "\(line)")
+            #expect(words.count > 6 && Int(words[2]) != nil && (Int(words[4]) ?? 0) > 0, "\(line)")
+        }
+        #expect(lines.contains { $0.hasPrefix("  uid 2  \(untagged.count) bytes, ") }, "\(lines)")
         #expect(try dovecot.flags(in: "INBOX").values.allSatisfy { !$0.contains("\\Seen") })
         #expect(notes.isEmpty)
     }
@@ -81,8 +91,12 @@ import Testing
             kill(process.processIdentifier, SIGTERM)
             process.waitUntilExit()
         }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while await sandbox.account.notes().count < 3, ContinuousClock.now < deadline {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while await sandbox.account.notes().count < 3 {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("waited 60 s in vain for 3 notes; the sandbox has \(await sandbox.account.notes().count)")
+                break
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         try await Task.sleep(for: .seconds(3)) // one queue-depth sample after the last post

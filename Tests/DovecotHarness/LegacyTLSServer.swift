@@ -1,8 +1,16 @@
 import Foundation
 import Glibc
 
-/// `openssl s_server` on 127.0.0.1 speaking only TLS 1.0, with the ciphers of its day allowed
-/// (`DEFAULT@SECLEVEL=0`) and the test server certificate: a server notegate must refuse to talk to.
+/// A TLS version notegate must refuse, as `openssl s_server` is told to speak it alone.
+public enum LegacyTLSVersion: String, Sendable, CaseIterable, CustomStringConvertible {
+    case tls1_0 = "-tls1"
+    case tls1_1 = "-tls1_1"
+
+    public var description: String { self == .tls1_0 ? "TLS 1.0" : "TLS 1.1" }
+}
+
+/// `openssl s_server` on 127.0.0.1 speaking only `version` (TLS 1.0 unless told), with the ciphers of its
+/// day allowed (`DEFAULT@SECLEVEL=0`) and the test server certificate: a server notegate must refuse to talk to.
 /// `stop()` ends it by PID; call it in a `defer`. The temporary folder is removed when the value goes away.
 public final class LegacyTLSServer: @unchecked Sendable {
     public let port: Int
@@ -12,7 +20,7 @@ public final class LegacyTLSServer: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
 
-    public init() throws {
+    public init(version: LegacyTLSVersion = .tls1_0) throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("notegate-legacy-tls-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -21,7 +29,7 @@ public final class LegacyTLSServer: @unchecked Sendable {
         let logFile = directory.appendingPathComponent("s_server.log").path
         // -www answers an HTTP GET and never reads standard input, whose end would stop s_server.
         process = try SpawnedProcess("/usr/bin/openssl", [
-            "s_server", "-accept", "127.0.0.1:\(port)", "-tls1", "-cipher", "DEFAULT@SECLEVEL=0",
+            "s_server", "-accept", "127.0.0.1:\(port)", version.rawValue, "-cipher", "DEFAULT@SECLEVEL=0",
             "-cert", certificates.serverCertificate, "-key", certificates.serverKey, "-www", "-quiet",
         ], errorLog: logFile)
         for _ in 0..<500 {
@@ -31,7 +39,7 @@ public final class LegacyTLSServer: @unchecked Sendable {
         }
         stop()
         let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
-        throw HarnessError("openssl s_server -tls1 did not start; its log:\n\(log)")
+        throw HarnessError("openssl s_server \(version.rawValue) did not start; its log:\n\(log)")
     }
 
     deinit {

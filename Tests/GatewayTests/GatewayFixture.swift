@@ -121,7 +121,7 @@ func email(id: String, subject: String, body: String = "The printer on floor 3 i
 }
 
 /// Polls `value` every 50 ms until it is above zero and returns it; throws (failing the test) after `timeout`.
-func waitFor(_ what: String, timeout: Duration = .seconds(30),
+func waitFor(_ what: String, timeout: Duration = .seconds(60),
              _ value: @Sendable () async throws -> Int) async throws -> Int {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {

@@ -21,7 +21,16 @@ struct HTMLTextRobustnessTests {
             state ^= state << 5
             return UInt8(truncatingIfNeeded: state)
         }
-        _ = HTMLText.plainText(fromUTF8HTML: junk)
+        let text = HTMLText.plainText(fromUTF8HTML: junk)
+        #expect(text.contains { !$0.isWhitespace }, "200 KB of junk holds text between its tag-like bytes")
+        #expect(!text.unicodeScalars.contains("\u{0}"), "NUL bytes are dropped")
+        // Each input byte becomes at most one U+FFFD (3 bytes) plus the line breaks its block ends add.
+        #expect(text.utf8.count <= 4 * junk.count, "\(text.utf8.count) bytes of text from \(junk.count) bytes")
+
+        let capped = HTMLText.render(fromUTF8HTML: junk, limits: .init(maximumOutputBytes: 4096))
+        #expect(capped.text.utf8.count <= 4096, "\(capped.text.utf8.count) bytes past the 4096-byte output cap")
+        #expect(capped.isTruncated == (text.utf8.count > 4096))
+        #expect(text.hasPrefix(capped.text.prefix(1024)), "the capped text is the beginning of the whole text")
     }
 
     @Test func enormousNestingIsCutByTheParserNotTheStack() {

@@ -93,7 +93,7 @@ extension DovecotSuite {
             server.stop()
             try server.start()
             try server.append(textMessage(subject: "while reconnecting"))
-            let messages = try await recorder.waitFor(2, timeout: .seconds(15))
+            let messages = try await recorder.waitFor(2, timeout: .seconds(60))
             #expect(messages.map(\.uid) == [1, 2])
             #expect(server.log.contains("Logged out") || server.log.contains("Disconnected"))
             await stop(task)

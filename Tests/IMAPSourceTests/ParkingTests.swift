@@ -22,7 +22,7 @@ extension DovecotSuite {
             let task = startWatching(watcher, recorder: MessageRecorder(), events: events)
             defer { task.cancel() }
 
-            try await eventually("two parkings", timeout: .seconds(30)) {
+            try await eventually("two parkings", timeout: .seconds(60)) {
                 await events.events.filter { if case .parked = $0 { true } else { false } }.count >= 2
             }
             await stop(task)

@@ -19,7 +19,7 @@ extension DovecotSuite {
             defer { task.cancel() }
             try await Task.sleep(for: .milliseconds(500))
             try server.append(textMessage(subject: "polled"))
-            _ = try await recorder.waitFor(1, timeout: .seconds(5))
+            _ = try await recorder.waitFor(1, timeout: .seconds(60))
             await stop(task)
             #expect(try server.flags(in: "done").count == 1)
             #expect(try server.flags(in: "INBOX").isEmpty)

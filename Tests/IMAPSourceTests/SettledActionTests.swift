@@ -45,7 +45,7 @@ extension DovecotSuite {
 
             await watch.settle(.posted)
             let settled = ContinuousClock.now
-            try await eventually("the message to leave INBOX", timeout: .seconds(2)) {
+            try await eventually("the message to leave INBOX", timeout: .seconds(60)) {
                 try server.flags(in: "INBOX").isEmpty
             }
             print("settled message moved \(ContinuousClock.now - settled) after settle")
@@ -64,7 +64,7 @@ extension DovecotSuite {
             await watch.settle(.posted, uidValidity: watch.message.uidValidity &+ 1)
             await watch.settle(.posted, uid: 99)
             #expect(try await watch.actions.pendingCount == 2)
-            try await eventually("the queue to empty", timeout: .seconds(2)) { try await watch.actions.pendingCount == 0 }
+            try await eventually("the queue to empty", timeout: .seconds(60)) { try await watch.actions.pendingCount == 0 }
             await stop(watch.task)
 
             #expect(try server.flags(in: "INBOX") == [1: []])

@@ -75,11 +75,10 @@ extension DovecotSuite.TLSVerificationTests {
 
 @Suite("TLS protocol versions and STARTTLS, against servers that misbehave")
 struct TLSProtocolTests {
-    @Test("A server that offers only TLS 1.0 is refused, and the error says the version is too old", arguments: [
-        true, false,
-    ])
-    func tls10ServerIsRefused(verify: Bool) async throws {
-        let server = try LegacyTLSServer()
+    @Test("A server that offers only TLS 1.0 or 1.1 is refused, and the error says the version is too old",
+          arguments: [true, false], LegacyTLSVersion.allCases)
+    func legacyTLSServerIsRefused(verify: Bool, version: LegacyTLSVersion) async throws {
+        let server = try LegacyTLSServer(version: version)
         defer { server.stop() }
         let config = MailboxConfig(
             name: "legacy", host: "127.0.0.1", port: server.port, transport: .imaps,

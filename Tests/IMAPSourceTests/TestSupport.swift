@@ -42,7 +42,7 @@ func textMessage(subject: String, body: String = "Hello,\r\nthe printer is fixed
 }
 
 /// Polls `condition` every 20 ms until it holds; fails after `timeout`, saying what it waited for.
-func eventually(_ what: String, timeout: Duration = .seconds(10),
+func eventually(_ what: String, timeout: Duration = .seconds(60),
                 _ condition: @Sendable () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
@@ -68,7 +68,7 @@ actor MessageRecorder {
     }
 
     /// Waits until `count` messages have arrived; returns them, or fails after `timeout`.
-    func waitFor(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [FetchedMessage] {
+    func waitFor(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [FetchedMessage] {
         try await eventually("\(count) messages", timeout: timeout) { await self.messages.count >= count }
         return messages
     }
@@ -85,7 +85,7 @@ actor EventRecorder {
     }
 
     /// Waits until an event `matches`; fails after `timeout`.
-    func waitFor(_ what: String, timeout: Duration = .seconds(10),
+    func waitFor(_ what: String, timeout: Duration = .seconds(60),
                  _ matches: @escaping @Sendable (WatcherEvent) -> Bool) async throws {
         try await eventually(what, timeout: timeout) { await self.events.contains(where: matches) }
     }

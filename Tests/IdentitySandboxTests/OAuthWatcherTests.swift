@@ -16,12 +16,12 @@ import Testing
         func message(_ mailbox: String) { messages[mailbox, default: 0] += 1 }
         func event(_ mailbox: String, _ event: WatcherEvent) { events[mailbox, default: []].append(event) }
 
-        /// Waits until `condition` holds; fails, saying what it waited for, after 30 s.
+        /// Waits until `condition` holds; fails, saying what it waited for, after 60 s.
         func waitFor(_ what: String, _ condition: @Sendable (Recorder) async -> Bool) async throws {
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + .seconds(60)
             while await !condition(self) {
                 guard ContinuousClock.now < deadline else {
-                    Issue.record("waited 30 s in vain for \(what)")
+                    Issue.record("waited 60 s in vain for \(what)")
                     throw CancellationError()
                 }
                 try await Task.sleep(for: .milliseconds(50))

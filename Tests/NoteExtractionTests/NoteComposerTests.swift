@@ -40,6 +40,35 @@ private func message(subject: String, body: String, extraHeaders: String = "") -
         #expect(note.hasPrefix("From: Dana"))
     }
 
+    @Test func aCutSubjectIsNamedInTheMarkerAndTheWholeBodyIsNotCalledOmitted() throws {
+        // About 5 KB of Subject line; it may take an eighth of a 4096-byte note, so about 4.5 KB of it is cut.
+        let subject = "[#9] " + String(repeating: "long ", count: 1_000)
+        let extractor = NoteExtractor(configuration: .init(maximumNoteBytes: 4096))
+        let action = extractor.decide(rawMessage: message(subject: subject, body: "The printer works again.")).action
+        guard case .post(_, let note) = action else {
+            Issue.record("expected a post, got \(action)")
+            return
+        }
+        #expect(note.hasSuffix("…\n\nThe printer works again.\n\n[notegate: note truncated, 4 KB of the Subject line omitted]"),
+                "\(note)")
+        #expect(!note.contains("of text"), "the body is whole")
+    }
+
+    @Test func aCutSubjectAndACutBodyAreBothCounted() throws {
+        let subject = "[#9] " + String(repeating: "long ", count: 1_000)
+        let body = String(repeating: "0123456789 abcdefghij\n", count: 2_000)
+        let extractor = NoteExtractor(configuration: .init(maximumNoteBytes: 4096))
+        let action = extractor.decide(rawMessage: message(subject: subject, body: body)).action
+        guard case .post(_, let note) = action else {
+            Issue.record("expected a post, got \(action)")
+            return
+        }
+        #expect(note.utf8.count <= 4096)
+        let marker = try #require(note.split(separator: "\n").last)
+        #expect(marker.hasPrefix("[notegate: note truncated, "), "\(marker)")
+        #expect(marker.hasSuffix(" KB of text and 4 KB of the Subject line omitted]"), "\(marker)")
+    }
+
     @Test func defaultCapIs64KiB() throws {
         let body = String(repeating: "x", count: 100_000)
         guard case .post(_, let note) = NoteExtractor().decide(rawMessage: message(subject: "[#9] Big", body: body)).action else {
