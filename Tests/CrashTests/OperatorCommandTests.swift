@@ -59,6 +59,38 @@ import Testing
         #expect(notes.isEmpty)
     }
 
+    /// What `fetch` prints about a message comes from the mail; its control characters are shown as pictures.
+    @Test func fetchShowsControlCharactersFromTheMailAsPictures() async throws {
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        // `ESC[2J ESC]0;owned BEL` in the sender's address, which the allowlist refusal names.
+        try dovecot.append(Array("""
+            From: "\u{1B}[2J\u{1B}]0;owned\u{07}"@vendor.example\r
+            Subject: [#143] hello\r
+            Message-ID: <escape@x>\r
+            \r
+            hi\r
+
+            """.utf8))
+        let result = try await SandboxServer.with { sandbox in
+            let config = try LoopbackGatewayConfig(
+                directory: dovecot.directory.appendingPathComponent("fetch-escape"), dovecot: dovecot,
+                apiURL: sandbox.baseURL.absoluteString, tenantID: sandbox.account.configuration.tenantID,
+                accessKey: sandbox.account.configuration.accessKey,
+                secretKey: sandbox.account.configuration.secretKey,
+                sections: "senders:\n  allow: [\"support@example.com\"]")
+            return try await Gateway.commandInBackground(["fetch", "--config", config.path])
+        }
+        #expect(result.status == 0, "\(result.output)")
+        let raw = result.output.unicodeScalars.filter {
+            $0.value < 0x20 && $0 != "\n" && $0 != "\t" || (0x7F...0x9F).contains($0.value)
+        }
+        #expect(raw.isEmpty, "fetch printed control characters \(raw.map { String($0.value, radix: 16) })")
+        #expect(result.output.contains("skip: sender-not-allowed"), "\(result.output)")
+        // The address parser ends the address at the `;`; what it kept is shown, escapes as pictures.
+        #expect(result.output.contains("(sender \"␛[2J␛]0 is not on the allowlist)"), "\(result.output)")
+    }
+
     @Test func runServesMetricsAndHealth() async throws {
         let dovecot = try DovecotServer()
         defer { dovecot.stop() }
