@@ -57,7 +57,9 @@ public final class GatewayRuntime: Sendable {
         var queues: [MailboxKey: MailboxActionQueue] = [:]
         var watchers: [MailboxWatcher] = []
         let checkpoints = LedgerCheckpointStore(ledger: ledger)
-        for mailbox in configuration.mailboxes {
+        for var mailbox in configuration.mailboxes {
+            // Text past the budget is never decoded; fetch no more of it than its encoded form can take.
+            mailbox.maxTextFetchBytes = Self.textFetchMarginFactor * extractor.messageBudget.maximumTextBytes
             for folder in mailbox.folders {
                 let key = MailboxKey(account: mailbox.name, folder: folder)
                 let queue = MailboxActionQueue(durable: LedgerSettledActions(ledger: ledger, mailbox: key))
@@ -107,6 +109,9 @@ public final class GatewayRuntime: Sendable {
                                       "on_uncertain": "\(policy)"])
         }
     }
+
+    /// How many fetched bytes one byte of decoded text may take: quoted-printable's worst case (base64 takes 4/3).
+    static let textFetchMarginFactor = 3
 
     /// What a watcher's message becomes: recorded in the ledger, then the outcome for its mailbox action.
     @Sendable func handle(_ message: FetchedMessage) async throws -> MessageOutcome {

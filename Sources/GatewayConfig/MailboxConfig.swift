@@ -88,6 +88,11 @@ public struct MailboxConfig: Sendable, Equatable {
     /// headers (attachments are never fetched). Text past it is cut; a message whose header alone is
     /// larger is skipped `too-large`. Default 25 MiB.
     public var maxMessageBytes: Int
+    /// The most bytes of text parts fetched for one message (within `maxMessageBytes`): the decoded-text
+    /// budget, with room for transfer encoding (quoted-printable takes up to 3 bytes per byte). Text past
+    /// it is never decoded, so it is never fetched. Set by the gateway from `notes.max_note_bytes`: 3 times
+    /// the text budget. Default 786,432 (3 × 256 KiB, the text budget for the default 64 KiB notes).
+    public var maxTextFetchBytes = 786_432
     /// Seconds between checks for new mail when the server has no IDLE. Default 60.
     public var pollIntervalSeconds: Int
     /// Seconds between full `UID SEARCH` sweeps while idling; also bounds each IDLE. Default 300.

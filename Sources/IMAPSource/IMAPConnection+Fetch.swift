@@ -128,7 +128,8 @@ extension IMAPConnection {
     /// A larger message's text sections within what is left of its budget, put together as a skeleton.
     private func readTextSections(into read: inout MessageRead) throws {
         guard let structure = read.structure else { return }
-        let plan = TextFetchPlan(structure: structure, budget: read.left, headerLimit: Self.headerProbeBytes)
+        let plan = TextFetchPlan(structure: structure, budget: min(read.left, config.maxTextFetchBytes),
+                                 headerLimit: Self.headerProbeBytes)
         var sections = plan.sections.isEmpty ? [:] : try fetch(read.message.uid, plan.sections).sections
         read.message.fetchedBytes += sections.values.reduce(0) { $0 + $1.count }
         for name in plan.empty { sections[name] = [] }
