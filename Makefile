@@ -31,7 +31,6 @@ apt-install:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-
 build: deps
 	$(SWIFT) build
 
