@@ -34,7 +34,7 @@ extension IMAPConnection {
                 throw error
             }
         } else {
-            stream = mailstream_socket_open_timeout(socket, time_t(config.timeoutSeconds))
+            stream = plainStream(socket)
         }
         guard let stream else {
             Glibc.close(socket)
@@ -44,6 +44,23 @@ extension IMAPConnection {
         if config.transport == .starttls {
             try startTLS(session)
         }
+    }
+
+    /// libetpan's socket driver over `socket`, behind the filter that gives it the TLS driver's protections
+    /// against a hostile server (a connection cut inside a literal, a reply libetpan crashes on); nil when
+    /// out of memory, with `socket` left open.
+    private func plainStream(_ socket: Int32) -> UnsafeMutablePointer<mailstream>? {
+        guard let socketDriver = mailstream_low_socket_open(socket) else { return nil }
+        mailstream_low_set_timeout(socketDriver, time_t(config.timeoutSeconds))
+        guard let filtered = notegate_filter_stream_open(socketDriver) else {
+            mailstream_low_free(socketDriver)
+            return nil
+        }
+        guard let stream = mailstream_new(filtered, 8192) else {
+            mailstream_low_free(filtered)
+            return nil
+        }
+        return stream
     }
 
     private func startTLS(_ session: UnsafeMutablePointer<mailimap>) throws {
@@ -65,8 +82,8 @@ extension IMAPConnection {
             throw IMAPError(.starttlsUnavailable, "\(config.host) refused STARTTLS; use `transport: imaps` "
                 + "if the server offers port 993")
         }
-        // As libetpan's own mailimap_socket_starttls does: the plain driver gives up the socket
-        // (freed without closing it) to the TLS driver.
+        // As libetpan's own mailimap_socket_starttls does: the plain driver (the filter and libetpan's socket
+        // driver under it) gives up the socket (freed without closing it) to the TLS driver.
         let stream = session.pointee.imap_stream
         let plain = mailstream_get_low(stream)
         let secured = try tlsOpen(mailstream_low_get_fd(plain))

@@ -93,10 +93,38 @@ struct FuzzFindingTests {
         #expect(outcome == "error", "the pass did not end with an error within 30 s: \(outcome)")
     }
 
+    /// The same finding where no reply budget stands between libetpan and the connection (only FETCH
+    /// replies are read under a budget): the literal is cut in an untagged answer to LOGIN, over the
+    /// plain transport, which reads through libetpan's socket driver behind notegate's filter driver.
+    @Test func serverThatClosesInsideALiteralBeforeAnyFetchEndsThePassWithAnError() async throws {
+        let transcript = Array("* OK [CAPABILITY IMAP4rev1] ready\r\n* LIST () \"/\" {200}\r\nINB".utf8)
+        let outcome = try await peekError(serving: transcript)
+        #expect(outcome.hasPrefix("IMAPError"), "the pass did not end with an IMAPError within 30 s: \(outcome)")
+    }
+
+    /// `PERMANENTFLAGS (\)` crashed libetpan also over the plain transport, in the answer to SELECT and
+    /// in the greeting; the filter driver renames the code there too, and the pass ends with an error
+    /// (the server says nothing more).
+    @Test(arguments: ["select", "greeting"])
+    func permanentFlagsWithALoneBackslashOverPlainEndsThePassWithAnError(reply: String) async throws {
+        let transcript = reply == "select"
+            ? try Array(Data(contentsOf: Self.findings.appendingPathComponent("permanentflags-lone-backslash.txt")))
+            : Array("* OK [PERMANENTFLAGS (\\)] ready\r\n".utf8)
+        let outcome = try await peekError(serving: transcript)
+        #expect(outcome.hasPrefix("IMAPError"), "the pass did not end with an IMAPError within 30 s: \(outcome)")
+    }
+
     /// Serves the reproducer `name` over plain TCP on loopback to a watcher's `peekNewMessages`;
-    /// "error" when the pass threw, else what happened instead.
+    /// "error" when the pass threw an IMAPError, else what happened instead.
     private func peekError(replaying name: String) async throws -> String {
         let transcript = try Array(Data(contentsOf: Self.findings.appendingPathComponent(name)))
+        let outcome = try await peekError(serving: transcript)
+        return outcome.hasPrefix("IMAPError") ? "error" : outcome
+    }
+
+    /// Serves `transcript` over plain TCP on loopback to a watcher's `peekNewMessages`; "IMAPError" and
+    /// the error when the pass threw one, else what happened instead.
+    private func peekError(serving transcript: [UInt8]) async throws -> String {
         let server = try TranscriptServer(transcript)
         defer { server.stop() }
         let mailbox = MailboxConfig(name: "finding", host: "127.0.0.1", port: server.port, transport: .plain,
@@ -109,8 +137,10 @@ struct FuzzFindingTests {
             do {
                 let messages = try await watcher.peekNewMessages()
                 return "fetched \(messages.count) messages from a broken transcript"
+            } catch let error as IMAPError {
+                return "IMAPError \(error)"
             } catch {
-                return "error"
+                return "an error that is not an IMAPError: \(error)"
             }
         }
     }

@@ -5,6 +5,7 @@
 // completes the handshake without checking the certificate chain or the host name.
 #include <libetpan/libetpan.h>
 #include "CEtPanBudget.h"
+#include "CEtPanFilterStream.h"
 #include "CEtPanMemory.h"
 #include "CEtPanReplyFilter.h"
 
