@@ -120,31 +120,9 @@ struct MessageRow: Sendable {
     }
 }
 
-/// The ledger's state changes and the states each may start from: the same table as the SQLite ledger's
-/// (`Transition` in `Ledger`, internal there), so both backends allow exactly the same moves.
-enum PostgresTransition: String {
-    case beginPosting = "begin posting"
-    case markPosted = "record the post of"
-    case markRetrying = "schedule a retry of"
-    case markDead = "dead-letter"
-    case markUncertain = "record an uncertain post of"
-    case markPending = "requeue"
-    case retry = "retry"
-    case assign = "assign a ticket to"
-
-    var allowedFrom: Set<LedgerState.Name> {
-        switch self {
-        case .beginPosting: [.pending, .retrying]
-        case .markPosted, .markRetrying, .markUncertain, .markPending: [.posting]
-        case .markDead: [.posting, .pending, .retrying]
-        case .retry: [.dead, .uncertain, .retrying]
-        case .assign: [.skipped, .pending, .retrying, .dead, .uncertain]
-        }
-    }
-
+/// The shared state table (`LedgerTransition` in `Ledger`) applied to a row read for update.
+extension LedgerTransition {
     func check(_ row: MessageRow) throws {
-        guard allowedFrom.contains(row.state) else {
-            throw LedgerError.illegalTransition(LedgerEntryID(rawValue: row.id), from: row.state, operation: rawValue)
-        }
+        try check(LedgerEntryID(rawValue: row.id), from: row.state)
     }
 }

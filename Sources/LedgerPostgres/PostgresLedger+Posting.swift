@@ -93,7 +93,7 @@ extension PostgresLedger {
                 ORDER BY id FOR UPDATE SKIP LOCKED
                 """, connection)
             for var row in interrupted {
-                try PostgresTransition.markUncertain.check(row)
+                try LedgerTransition.markUncertain.check(row)
                 row.ledgerState = .uncertain
                 row.lastError = "notegate stopped during post attempt \(row.attempts); "
                     + "the note may or may not be on ticket \(row.ticketID.map(String.init) ?? "?")"

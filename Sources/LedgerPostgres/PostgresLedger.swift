@@ -215,7 +215,7 @@ public final class PostgresLedger: LedgerStore {
     /// Loads the entry, applies `transition` with `change`, runs `then` (further writes that commit with
     /// it) and returns the entry as saved, all in one transaction.
     func transition(
-        _ id: LedgerEntryID, _ transition: PostgresTransition,
+        _ id: LedgerEntryID, _ transition: LedgerTransition,
         then: (PostgresConnection) async throws -> Void = { _ in },
         change: (inout MessageRow) -> Void
     ) async throws -> LedgerEntry {
