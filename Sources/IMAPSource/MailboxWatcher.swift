@@ -66,8 +66,49 @@ public struct MailboxWatcher: Sendable {
     /// throws. When the server refuses the configuration (`IMAPError.isRetryable` false) the mailbox
     /// is parked (`WatcherEvent.parked`) and tried again after `configuration_retry_seconds`. `events`
     /// is awaited for each `WatcherEvent`.
+    ///
+    /// `handle` gets each fetched batch at once, in UID order, and returns one outcome per message in
+    /// the same order. The watcher applies the mailbox actions of those outcomes only after it
+    /// returned (so a pipeline that records the whole batch in one transaction has committed it), then
+    /// saves the checkpoint unless the store advances it with the outcome. When `handle` throws,
+    /// no action of the batch is applied and its messages come again. While a batch is handled the
+    /// next one is fetched: at most two batches are in memory, whatever the size of the folder.
+    public func run(batches handle: @escaping @Sendable ([FetchedMessage]) async throws -> [MessageOutcome],
+                    events: @escaping @Sendable (WatcherEvent) async -> Void = { _ in }) async throws {
+        try await run(handling: { messages in
+            do {
+                let outcomes = try await handle(messages)
+                guard outcomes.count == messages.count else {
+                    return HandledBatch(outcomes: [], failure: OutcomeCountMismatch(messages: messages.count,
+                                                                                    outcomes: outcomes.count))
+                }
+                return HandledBatch(outcomes: outcomes)
+            } catch {
+                return HandledBatch(outcomes: [], failure: error)
+            }
+        }, events: events)
+    }
+
+    /// `run(batches:events:)` one message at a time: `handle` is awaited for each message of a batch
+    /// in UID order; when it throws, the actions of the messages it handled before are applied, then
+    /// the watcher stops with the error.
     public func run(_ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome,
                     events: @escaping @Sendable (WatcherEvent) async -> Void = { _ in }) async throws {
+        try await run(handling: { messages in
+            var outcomes: [MessageOutcome] = []
+            for message in messages {
+                do {
+                    outcomes.append(try await handle(message))
+                } catch {
+                    return HandledBatch(outcomes: outcomes, failure: error)
+                }
+            }
+            return HandledBatch(outcomes: outcomes)
+        }, events: events)
+    }
+
+    private func run(handling handle: @escaping BatchHandler,
+                     events: @escaping @Sendable (WatcherEvent) async -> Void) async throws {
         var failures = 0
         var fetchFailures = FetchFailures(limit: Self.fetchAttemptLimit)
         while true {
@@ -124,7 +165,7 @@ public struct MailboxWatcher: Sendable {
     }
 
     private func watch(_ connection: IMAPConnection,
-                       _ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome,
+                       _ handle: @escaping BatchHandler,
                        _ events: @Sendable (WatcherEvent) async -> Void,
                        _ fetchFailures: inout FetchFailures) async throws {
         let idles = await connection.supportsIdle
@@ -143,81 +184,84 @@ public struct MailboxWatcher: Sendable {
         }
     }
 
-    private func handleNewMessages(_ connection: IMAPConnection,
-                                   _ handle: @Sendable (FetchedMessage) async throws -> MessageOutcome,
+    /// One pass: every message above the checkpoint, batch by batch, the next batch fetched while the
+    /// current one is handled (at most two in flight). A batch whose fetch failed, or a message with a
+    /// `fetchProblem`, ends the pass after the messages before it were handed over.
+    private func handleNewMessages(_ connection: IMAPConnection, _ handle: @escaping BatchHandler,
                                    _ fetchFailures: inout FetchFailures) async throws {
         let (status, start, isFirstStart) = try await selectFolder(connection)
         if isFirstStart {
             try await checkpoints.saveCheckpoint(start, for: key)
         }
         try await applySettled(connection, uidValidity: status.uidValidity)
-        var checkpoint = start
-        var applied: [SettledAction] = []
         let size = fetchFailures.fetchesOneAtATime ? 1 : batchSize
-        for batch in try await newUIDs(connection, status, checkpoint).chunked(size) {
-            for message in try await fetch(batch, connection, under: checkpoint, &fetchFailures) {
-                // Never hand over a message the server answered for only in part: fetch it again next
-                // pass, until it failed `fetchAttemptLimit` times (then it comes back unreadable).
-                if let problem = message.fetchProblem {
-                    fetchFailures.record(problem, for: message.uid, uidValidity: status.uidValidity)
-                    throw IMAPError(.commandFailed, problem)
-                }
-                let outcome = try await handle(message)
+        let batches = try await newUIDs(connection, status, start).chunked(size)
+        var checkpoint = start
+        try await withThrowingTaskGroup(of: FetchedBatch.self) { group in
+            var next = 0
+            func fetchNext(_ fetchFailures: FetchFailures) {
+                guard next < batches.count else { return }
+                let plan = BatchPlan(batches[next], of: key, under: start, fetchFailures, logger: logger)
+                next += 1
+                group.addTask { await fetch(plan, connection, under: start) }
+            }
+            fetchNext(fetchFailures)
+            while let fetched = try await group.next() {
+                let messages = try fetched.messages(recordingFailuresIn: &fetchFailures)
+                fetchNext(fetchFailures)
+                try await handOver(messages, connection, handle, &checkpoint, &fetchFailures)
+                try await applySettled(connection, uidValidity: status.uidValidity)
+            }
+        }
+        fetchFailures.fetchesOneAtATime = false
+    }
+
+    /// Hands `messages` (one fetched batch, in UID order) to the pipeline, then applies the actions of
+    /// their outcomes and moves the checkpoint past them. Never hands over a message the server
+    /// answered for only in part, nor any after it: that one is fetched again next pass, until it
+    /// failed `fetchAttemptLimit` times (then it comes back unreadable).
+    private func handOver(_ messages: [FetchedMessage], _ connection: IMAPConnection, _ handle: BatchHandler,
+                          _ checkpoint: inout Checkpoint, _ fetchFailures: inout FetchFailures) async throws {
+        let ready = Array(messages.prefix { $0.fetchProblem == nil })
+        if !ready.isEmpty {
+            let handled = await handle(ready)
+            var applied: [SettledAction] = []
+            for (message, outcome) in zip(ready, handled.outcomes) {
                 if let action = action(for: outcome) {
                     try await connection.apply(action, to: message.uid)
-                    applied.append(SettledAction(uid: message.uid, uidValidity: status.uidValidity, outcome: outcome))
+                    applied.append(SettledAction(uid: message.uid, uidValidity: message.uidValidity, outcome: outcome))
                 }
                 if !checkpoints.advancesWithOutcome {
                     checkpoint.lastUID = message.uid
                     try await checkpoints.saveCheckpoint(checkpoint, for: key)
                 }
-                fetchFailures.forget(message.uid, uidValidity: status.uidValidity)
+                fetchFailures.forget(message.uid, uidValidity: message.uidValidity)
                 logger.debug("message handled", metadata: ["uid": "\(message.uid)", "outcome": "\(outcome)"])
             }
             // A durable queue recorded these actions with their outcomes; applied, they are done.
             try await actions?.applied(applied)
-            applied = []
-            try await applySettled(connection, uidValidity: status.uidValidity)
+            if let failure = handled.failure { throw failure }
         }
-        fetchFailures.fetchesOneAtATime = false
+        if ready.count < messages.count, let problem = messages[ready.count].fetchProblem {
+            let message = messages[ready.count]
+            fetchFailures.record(problem, for: message.uid, uidValidity: message.uidValidity)
+            throw IMAPError(.commandFailed, problem)
+        }
     }
 
-    /// The messages of `batch`, in UID order: fetched, except those whose fetch failed
-    /// `fetchAttemptLimit` times, which come back unreadable (not fetched again). A reply over its
-    /// budget counts against the message when it was fetched alone; for a larger batch the next
-    /// passes fetch one message at a time to find the one it belongs to.
-    private func fetch(_ batch: [UInt32], _ connection: IMAPConnection, under checkpoint: Checkpoint,
-                       _ fetchFailures: inout FetchFailures) async throws -> [FetchedMessage] {
-        let uidValidity = checkpoint.uidValidity
-        var unreadable: [FetchedMessage] = []
-        var readable: [UInt32] = []
-        for uid in batch {
-            if let detail = fetchFailures.unreadableDetail(uid, uidValidity: uidValidity) {
-                logger.error("message handed over unreadable: its fetch failed too many times", metadata: [
-                    "uid": "\(uid)", "uidvalidity": "\(uidValidity)", "detail": "\(detail)",
-                ])
-                var message = FetchedMessage(mailbox: key, uidValidity: uidValidity, uid: uid, size: 0, flags: [],
-                                             raw: [], isTooLarge: false, isBeforeStart: uid < checkpoint.startUID)
-                message.unreadableDetail = detail
-                unreadable.append(message)
-            } else {
-                readable.append(uid)
-            }
+    /// Fetches the readable messages of `plan` (on the connection's thread) and puts the unreadable
+    /// ones back among them, in UID order; the error of the UID FETCH is kept for the pass to record.
+    private func fetch(_ plan: BatchPlan, _ connection: IMAPConnection,
+                       under checkpoint: Checkpoint) async -> FetchedBatch {
+        guard !plan.readable.isEmpty else {
+            return FetchedBatch(plan: plan, fetched: .success([]))
         }
-        var fetched: [FetchedMessage] = []
-        if !readable.isEmpty {
-            do {
-                fetched = try await connection.messages(readable, in: key, under: checkpoint)
-            } catch let error as IMAPError where error.code == .replyOverBudget {
-                if readable.count == 1 {
-                    fetchFailures.record(error.message, for: readable[0], uidValidity: uidValidity)
-                } else {
-                    fetchFailures.fetchesOneAtATime = true
-                }
-                throw error
-            }
+        do {
+            return FetchedBatch(plan: plan, fetched: .success(try await connection.messages(plan.readable, in: key,
+                                                                                             under: checkpoint)))
+        } catch {
+            return FetchedBatch(plan: plan, fetched: .failure(error))
         }
-        return (fetched + unreadable).sorted { $0.uid < $1.uid }
     }
 
     /// Selects the folder and returns the checkpoint to read it from, and whether it is a new one

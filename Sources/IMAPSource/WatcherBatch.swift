@@ -1,0 +1,73 @@
+import Logging
+
+/// What `MailboxWatcher` hands a batch to: the outcomes of the messages handled, in order, and the
+/// error that stopped the handler, if any (the actions of the outcomes before it are still applied).
+typealias BatchHandler = @Sendable ([FetchedMessage]) async -> HandledBatch
+
+struct HandledBatch: Sendable {
+    var outcomes: [MessageOutcome]
+    var failure: (any Error)?
+}
+
+/// A batch handler returned a number of outcomes other than the number of messages it was given.
+struct OutcomeCountMismatch: Error, CustomStringConvertible {
+    let messages: Int
+    let outcomes: Int
+
+    var description: String {
+        "the batch handler returned \(outcomes) outcomes for \(messages) messages; none of them was applied, "
+            + "and the batch is handed over again after a restart (one outcome per message, in order, is the contract)"
+    }
+}
+
+/// The UIDs of one batch split before its fetch: those to fetch, and those whose fetch failed
+/// `MailboxWatcher.fetchAttemptLimit` times, handed over unreadable without being fetched again.
+struct BatchPlan: Sendable {
+    let uidValidity: UInt32
+    var readable: [UInt32] = []
+    var unreadable: [FetchedMessage] = []
+
+    init(_ uids: [UInt32], of mailbox: MailboxKey, under checkpoint: Checkpoint, _ fetchFailures: FetchFailures,
+         logger: Logger) {
+        uidValidity = checkpoint.uidValidity
+        for uid in uids {
+            guard let detail = fetchFailures.unreadableDetail(uid, uidValidity: uidValidity) else {
+                readable.append(uid)
+                continue
+            }
+            logger.error("message handed over unreadable: its fetch failed too many times", metadata: [
+                "uid": "\(uid)", "uidvalidity": "\(uidValidity)", "detail": "\(detail)",
+            ])
+            var message = FetchedMessage(mailbox: mailbox, uidValidity: uidValidity,
+                                         uid: uid, size: 0, flags: [], raw: [], isTooLarge: false,
+                                         isBeforeStart: uid < checkpoint.startUID)
+            message.unreadableDetail = detail
+            unreadable.append(message)
+        }
+    }
+}
+
+/// One batch as its fetch left it: the messages, or the error of its UID FETCH.
+struct FetchedBatch: Sendable {
+    let plan: BatchPlan
+    let fetched: Result<[FetchedMessage], any Error>
+
+    /// The batch's messages in UID order, the unreadable ones among them. A reply over its budget counts
+    /// against the message when it was fetched alone; for a larger batch the next passes fetch one
+    /// message at a time to find the one it belongs to.
+    func messages(recordingFailuresIn fetchFailures: inout FetchFailures) throws -> [FetchedMessage] {
+        switch fetched {
+        case .success(let messages):
+            return (messages + plan.unreadable).sorted { $0.uid < $1.uid }
+        case .failure(let error as IMAPError) where error.code == .replyOverBudget:
+            if plan.readable.count == 1 {
+                fetchFailures.record(error.message, for: plan.readable[0], uidValidity: plan.uidValidity)
+            } else {
+                fetchFailures.fetchesOneAtATime = true
+            }
+            throw error
+        case .failure(let error):
+            throw error
+        }
+    }
+}
