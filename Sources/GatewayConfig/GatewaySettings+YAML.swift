@@ -34,11 +34,12 @@ extension LeadSquaredSettings {
 
 extension LedgerSettings {
     init(config: ConfigNode) throws {
-        try config.rejectUnknownKeys(["path", "on_uncertain", "url", "pool_size"])
+        try config.rejectUnknownKeys(["path", "on_uncertain", "url", "pool_size", "instance"])
         self.init(path: try config.string("path") ?? "notegate-ledger.sqlite",
                   onUncertain: try config.choice("on_uncertain", as: OnUncertain.self) ?? .repost,
                   url: try config.string("url"),
-                  poolSize: try config.int("pool_size", range: 1...1_000) ?? 4)
+                  poolSize: try config.int("pool_size", range: 1...1_000) ?? 4,
+                  instance: try config.string("instance"))
     }
 }
 

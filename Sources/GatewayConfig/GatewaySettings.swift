@@ -68,13 +68,17 @@ public struct LedgerSettings: Sendable, Equatable {
     public var url: String?
     /// The most connections one instance opens to the PostgreSQL ledger. Default 4.
     public var poolSize: Int
+    /// This instance's name on a PostgreSQL ledger shared with other instances: it marks the folders it watches
+    /// and the posts it makes; no two running instances may share it. Nil (the default): host name and pid.
+    public var instance: String?
 
     public init(path: String = "notegate-ledger.sqlite", onUncertain: OnUncertain = .repost, url: String? = nil,
-                poolSize: Int = 4) {
+                poolSize: Int = 4, instance: String? = nil) {
         self.path = path
         self.onUncertain = onUncertain
         self.url = url
         self.poolSize = poolSize
+        self.instance = instance
     }
 }
 

@@ -107,14 +107,15 @@ struct MessageRow: Sendable {
     }
 
     /// Writes every mutable column back (inside the caller's transaction). `postingOwner` is the instance
-    /// whose call is in flight while the state is `posting`.
+    /// whose call is in flight while the state is `posting`; in any other state the entry is nobody's claim.
     func update(_ connection: PostgresConnection, postingOwner: String?, logger: Logger) async throws {
         try await connection.query("""
             UPDATE messages SET ticket_id = \(ticketID.map { Int64($0) }), note_hash = \(noteHash), \
             state = \(state.rawValue), state_reason = \(stateReason), next_attempt_at = \(nextAttemptAt), \
             attempts = \(Int32(attempts)), last_error = \(lastError), api_response = \(apiResponse), \
             uncertain_reposts = \(Int32(uncertainReposts)), updated_at = \(updatedAt), posted_at = \(postedAt), \
-            posting_owner = \(state == .posting ? postingOwner : nil) \
+            posting_owner = \(state == .posting ? postingOwner : nil), \
+            claimed_by = \(state == .posting ? postingOwner : nil), claim_expires_at = NULL \
             WHERE id = \(id)
             """, logger: logger)
     }

@@ -4,9 +4,19 @@ import PostgresNIO
 
 /// The posting lifecycle and the operator's commands.
 extension PostgresLedger {
+    /// Refused with `PostgresLedgerError.claimedElsewhere` while another instance's claim on the entry
+    /// (`duePosts`) is live: an entry is posted by the instance that claimed it, or by any once the claim expired.
     @discardableResult
     public func beginPosting(_ id: LedgerEntryID, noteHash: NoteHash) async throws -> LedgerEntry {
-        try await transition(id, .beginPosting) { row in
+        try await transition(id, .beginPosting, first: { connection in
+            let claims = try await connection.query("""
+                SELECT claimed_by FROM messages WHERE id = \(id.rawValue) AND claimed_by <> \(owner)
+                AND claim_expires_at > clock_timestamp()
+                """, logger: logger).collect()
+            if let claimant = try claims.first?.decode(String.self) {
+                throw PostgresLedgerError.claimedElsewhere(entry: id.rawValue, owner: claimant)
+            }
+        }) { row in
             row.ledgerState = .posting
             row.attempts += 1
             row.noteHash = noteHash.rawValue

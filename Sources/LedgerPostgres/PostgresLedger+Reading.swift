@@ -36,14 +36,23 @@ extension PostgresLedger {
         return counts
     }
 
+    /// Claims the due posts for this instance (`claimed_by`, for `claimLifetime` by the database's clock) in
+    /// one statement: rows another instance is claiming at the same moment are skipped (`SKIP LOCKED`), and
+    /// rows under another instance's live claim are not due here. So two instances never take the same entry,
+    /// and neither spends a rate-limit slot on an entry the other is posting.
     public func duePosts(now: Date, limit: Int) async throws -> [LedgerEntry] {
         try await client.withConnection { connection in
-            let found = try await rows("""
-                SELECT \(unescaped: MessageRow.columns) FROM messages
-                WHERE state = 'pending' OR (state = 'retrying' AND next_attempt_at <= \(now))
-                ORDER BY id LIMIT \(Int64(limit))
+            let claimed = try await rows("""
+                UPDATE messages SET claimed_by = \(owner), \
+                claim_expires_at = clock_timestamp() + \(Self.claimLifetime) * interval '1 second'
+                WHERE id IN (
+                    SELECT id FROM messages
+                    WHERE (state = 'pending' OR (state = 'retrying' AND next_attempt_at <= \(now)))
+                    AND (claimed_by IS NULL OR claimed_by = \(owner) OR claim_expires_at <= clock_timestamp())
+                    ORDER BY id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED)
+                RETURNING \(unescaped: MessageRow.columns)
                 """, connection)
-            return try await entries(found, connection)
+            return try await entries(claimed.sorted { $0.id < $1.id }, connection)
         }
     }
 

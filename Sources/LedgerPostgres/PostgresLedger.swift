@@ -15,6 +15,8 @@ public final class PostgresLedger: LedgerStore {
     /// This instance's name in `instances` and `messages.posting_owner`.
     public let owner: String
     let client: PostgresClient
+    /// The session outside the pool holding this instance's name and the folders it watches.
+    let ownershipSession: OwnershipSession
     let clock: @Sendable () -> Date
     let logger: Logger
     private let runner: Task<Void, Never>
@@ -24,6 +26,9 @@ public final class PostgresLedger: LedgerStore {
     let recoveryPolicy = Mutex<UncertainPolicy?>(nil)
     /// How long an instance's row lives without renewal.
     public static let instanceLease: TimeInterval = 30
+    /// How long a claim on a due post (`duePosts`) keeps other instances off it, in seconds: long enough for
+    /// a batch to wait its turns under the rate limit, short enough that a killed instance's claims free soon.
+    public static let claimLifetime: Double = 30
 
     private init(location: PostgresLedgerLocation, owner: String, client: PostgresClient,
                  clock: @escaping @Sendable () -> Date, logger: Logger) {
@@ -32,6 +37,7 @@ public final class PostgresLedger: LedgerStore {
         self.client = client
         self.clock = clock
         self.logger = logger
+        ownershipSession = OwnershipSession(location: location, owner: owner, logger: logger)
         runner = Task { await client.run() }
     }
 
@@ -58,7 +64,8 @@ public final class PostgresLedger: LedgerStore {
     }
 
     /// Connects to `location`, applies the migrations the database lacks and registers this instance as
-    /// `owner` (default: host name and pid). Throws `PostgresLedgerError` when the server cannot be used.
+    /// `owner` (default: host name and pid). Throws `PostgresLedgerError` when the server cannot be used, or
+    /// when another running process uses the name `owner`.
     public static func open(
         _ location: PostgresLedgerLocation, owner: String? = nil, clock: @escaping @Sendable () -> Date = Date.init,
         logger: Logger = Logger(label: "notegate.ledger.postgres")
@@ -70,6 +77,7 @@ public final class PostgresLedger: LedgerStore {
                                     client: client, clock: clock, logger: logger)
         do {
             try await PostgresLedgerSchema.migrate(client, location: location.description, logger: logger)
+            try await ledger.ownershipSession.start()
             try await ledger.renewInstance()
             ledger.startRenewing()
         } catch let error as PostgresLedgerError {
@@ -151,12 +159,27 @@ public final class PostgresLedger: LedgerStore {
         }
     }
 
-    /// Ends this instance's row (so nothing waits for it to expire) and closes the connections.
+    /// Gives up this instance's folders and the posts it claimed but did not begin, ends its row (so nothing
+    /// waits for it to expire) and closes the connections.
     public func close() async {
         let renewing = renewer.withLock { $0 }
         renewing?.cancel()
         _ = await renewing?.value
+        await ownershipSession.close()
+        _ = try? await client.query("""
+            UPDATE messages SET claimed_by = NULL, claim_expires_at = NULL
+            WHERE claimed_by = \(owner) AND state <> 'posting'
+            """, logger: logger)
         _ = try? await client.query("DELETE FROM instances WHERE owner = \(owner)", logger: logger)
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    /// Stops as a killed process would, for tests: the database sessions end, nothing is given back first
+    /// (claims, the `instances` row and in-flight posts stay as they are).
+    public func abandon() async {
+        renewer.withLock { $0?.cancel() }
+        await ownershipSession.close()
         runner.cancel()
         _ = await runner.value
     }
@@ -178,6 +201,9 @@ public final class PostgresLedger: LedgerStore {
             ON CONFLICT (owner) DO UPDATE SET expires_at = EXCLUDED.expires_at
             """, logger: logger)
     }
+
+    /// The names of the migrations this notegate applies, oldest first.
+    public static var migrations: [String] { PostgresLedgerSchema.names }
 
     /// Names of the migrations applied to the database, oldest first.
     public func appliedMigrations() async throws -> [String] {
@@ -212,10 +238,11 @@ public final class PostgresLedger: LedgerStore {
         return try MessageRow(row)
     }
 
-    /// Loads the entry, applies `transition` with `change`, runs `then` (further writes that commit with
-    /// it) and returns the entry as saved, all in one transaction.
+    /// Loads the entry, checks `transition` and `first` (a further check that may throw), applies `change`,
+    /// runs `then` (further writes that commit with it) and returns the entry as saved, all in one transaction.
     func transition(
         _ id: LedgerEntryID, _ transition: LedgerTransition,
+        first: (PostgresConnection) async throws -> Void = { _ in },
         then: (PostgresConnection) async throws -> Void = { _ in },
         change: (inout MessageRow) -> Void
     ) async throws -> LedgerEntry {
@@ -223,6 +250,7 @@ public final class PostgresLedger: LedgerStore {
         return try await self.transaction { connection in
             var row = try await lockedRow(id, connection)
             try transition.check(row)
+            try await first(connection)
             change(&row)
             row.updatedAt = now
             try await row.update(connection, postingOwner: owner, logger: logger)

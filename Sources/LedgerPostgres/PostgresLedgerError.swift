@@ -29,3 +29,17 @@ public struct PostgresLedgerError: Error, Hashable, Sendable, CustomStringConver
             + "check that PostgreSQL is running, the URL, the password and sslmode")
     }
 }
+
+extension PostgresLedgerError {
+    /// Another running notegate uses this instance name on the same ledger.
+    public static func instanceNameInUse(owner: String, location: String) -> PostgresLedgerError {
+        PostgresLedgerError("another running notegate uses the instance name \(owner) on the ledger database "
+            + "\(location); give each instance its own `ledger.instance` (or leave it unset: host name and pid)")
+    }
+
+    /// Another instance has claimed the entry for posting.
+    public static func claimedElsewhere(entry: Int64, owner: String) -> PostgresLedgerError {
+        PostgresLedgerError("ledger entry \(entry) is claimed for posting by instance \(owner); "
+            + "it is not this instance's to post until the claim expires")
+    }
+}

@@ -85,28 +85,48 @@ public struct PostgresLedgerLocation: Sendable, Hashable, CustomStringConvertibl
         return components.string ?? "postgres://…"
     }
 
-    func clientConfiguration() throws -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
+    /// The TLS settings `sslMode` calls for, or nil for `disable`.
+    private var tlsConfiguration: TLSConfiguration? {
         switch sslMode {
         case .disable:
-            tls = .disable
+            return nil
         case .require:
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
-            tls = .require(configuration)
+            return configuration
         case .verifyFull:
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .fullVerification
             if let rootCertificatePath {
                 configuration.trustRoots = .file(rootCertificatePath)
             }
-            tls = .require(configuration)
+            return configuration
         }
+    }
+
+    func clientConfiguration() throws -> PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(host: host, port: port, username: username, password: password,
-                                                         database: database, tls: tls)
+                                                         database: database,
+                                                         tls: tlsConfiguration.map { .require($0) } ?? .disable)
         configuration.options.maximumConnections = poolSize
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// One connection outside the pool, sending `parameters` (run-time settings such as `application_name`)
+    /// at start-up.
+    func connectionConfiguration(parameters: [(String, String)]) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        if let tlsConfiguration {
+            tls = .require(try NIOSSLContext(configuration: tlsConfiguration))
+        } else {
+            tls = .disable
+        }
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: username,
+                                                             password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.additionalStartupParameters = parameters
         return configuration
     }
 }

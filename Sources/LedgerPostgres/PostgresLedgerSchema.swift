@@ -93,6 +93,21 @@ enum PostgresLedgerSchema {
             )
             """,
         ]),
+        // Who watches each folder (the hold itself is a session advisory lock; this row says whose it is),
+        // and which instance has claimed a due post (so two instances never take the same one).
+        Migration(name: "v2-folder-ownership", statements: [
+            """
+            CREATE TABLE folder_owners (
+                account TEXT NOT NULL,
+                folder TEXT NOT NULL,
+                owner TEXT NOT NULL,
+                since TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (account, folder)
+            )
+            """,
+            "ALTER TABLE messages ADD COLUMN claimed_by TEXT",
+            "ALTER TABLE messages ADD COLUMN claim_expires_at TIMESTAMPTZ",
+        ]),
     ]
 
     static var names: [String] { migrations.map(\.name) }
