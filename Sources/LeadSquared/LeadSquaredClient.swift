@@ -6,24 +6,37 @@ import NIOHTTP1
 import NIOSSL
 
 /// Posts internal notes on LeadSquared Service CRM tickets, one call per note, and says for each what became
-/// of it (``PostOutcome``). Calls go through a ``RateGovernor`` so a backlog drains at the account's ceiling,
+/// of it (``PostOutcome``). Calls go through a ``CallGate`` so a backlog drains at the account's ceiling,
 /// over one HTTP client that reuses connections and verifies TLS. Call ``shutdown()`` before dropping it.
 public final class LeadSquaredClient: Sendable {
     public let configuration: Configuration
-    /// The governor every call waits on; pass the same one to every client of the same access key.
-    public let governor: RateGovernor<ContinuousClock>
+    /// The gate every call waits on; pass the same one to every client of the same access key (a shared one, such
+    /// as the PostgreSQL ledger's call slots, to every instance).
+    public let gate: any CallGate
     private let http: HTTPClient
     private let logger: Logger
 
-    /// Creates a client; throws if the configuration cannot work (see ``Configuration/validate()``).
-    public init(
+    /// Creates a client whose calls wait on `governor` (default: a governor of its own, under the configuration's
+    /// rate limit); throws if the configuration cannot work (see ``Configuration/validate()``).
+    public convenience init(
         configuration: Configuration,
         governor: RateGovernor<ContinuousClock>? = nil,
         logger: Logger = Logger(label: "notegate.leadsquared")
     ) throws(ConfigurationError) {
         try configuration.validate()
+        try self.init(configuration: configuration, gate: governor ?? RateGovernor(limit: configuration.rateLimit),
+                      logger: logger)
+    }
+
+    /// Creates a client whose calls wait on `gate`; throws if the configuration cannot work.
+    public init(
+        configuration: Configuration,
+        gate: any CallGate,
+        logger: Logger = Logger(label: "notegate.leadsquared")
+    ) throws(ConfigurationError) {
+        try configuration.validate()
         self.configuration = configuration
-        self.governor = governor ?? RateGovernor(limit: configuration.rateLimit)
+        self.gate = gate
         self.logger = logger
 
         var settings = HTTPClient.Configuration()
@@ -91,23 +104,26 @@ public final class LeadSquaredClient: Sendable {
         try await http.shutdown()
     }
 
-    /// Makes one call when the governor allows it, and pauses the governor if the server says 429.
+    /// Makes one call when the gate allows it, and pauses the gate if the server says 429.
     private func governedExchange(_ call: CallDescription, body: Data?, logger: Logger,
                                   whenSlotGranted: @Sendable () async -> Bool = { true }) async -> Exchange {
-        let permit: RateGovernor<ContinuousClock>.Permit
+        let permit: CallPermit
         do {
-            permit = try await governor.acquire()
-        } catch {
+            permit = try await gate.acquire()
+        } catch is CancellationError {
             return .cancelled
+        } catch {
+            // The gate could not grant (its database is gone): nothing was sent.
+            return .failed(TransportFailure(error: error, requestSent: false))
         }
         guard await whenSlotGranted() else {
-            await governor.release(permit)
+            await gate.release(permit)
             return .cancelled
         }
         let exchange = await self.exchange(call, body: body, logger: logger)
-        await governor.release(permit)
+        await gate.release(permit)
         if case .answered(let answer) = exchange, answer.status == 429 {
-            await governor.pause(for: answer.retryAfter(atLeast: configuration.rateLimit.window))
+            await gate.pause(for: answer.retryAfter(atLeast: configuration.rateLimit.window))
         }
         return exchange
     }

@@ -1,14 +1,13 @@
-/// Keeps every poster that uses one access key under the account's call limit, so a backlog drains at the
-/// ceiling (25 calls per 5 s: 5 notes/s) without a 429. Share one governor among all clients of a key.
+/// Keeps every poster of one process that uses one access key under the account's call limit, so a backlog
+/// drains at the ceiling (25 calls per 5 s: 5 notes/s) without a 429. Share one governor among all clients of
+/// a key; several processes sharing a key need a ``CallGate`` they share (the PostgreSQL ledger's call slots).
 ///
 /// Ask for a ``Permit`` before each call and release it when the answer (or the failure) is in; a call
 /// keeps its slot until one window after it ended (see ``CallWindow``). After a 429, ``pause(for:)`` stops
 /// all grants for a whole window. Waiting is on the injected clock, so tests can drive it by hand.
-public actor RateGovernor<C: Clock> where C.Duration == Duration {
+public actor RateGovernor<C: Clock>: CallGate where C.Duration == Duration {
     /// The right to make one call; hand it back with ``RateGovernor/release(_:)``.
-    public struct Permit: Sendable {
-        fileprivate let slot: Int
-    }
+    public typealias Permit = CallPermit
 
     private let clock: C
     private let origin: C.Instant
