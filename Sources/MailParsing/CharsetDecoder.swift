@@ -67,10 +67,13 @@ public enum CharsetDecoder {
     /// Runs iconv over the whole input, replacing each undecodable byte with U+FFFD.
     /// Returns nil when iconv does not know the charset.
     static func convert(_ input: [UInt8], from charset: String) -> String? {
-        let converter = iconv_open("UTF-8", charset)
-        if converter == iconv_t(bitPattern: -1) { return nil }
-        defer { iconv_close(converter) }
+        IconvConverters.shared.withConverter(from: charset) { converter in
+            input.isEmpty ? "" : convert(input, with: converter)
+        }
+    }
 
+    /// Converts with `converter`, which is in its initial shift state.
+    private static func convert(_ input: [UInt8], with converter: iconv_t) -> String {
         var output = [UInt8](repeating: 0, count: input.count * 3 + 16)
         var produced = 0
         var mutableInput = input
