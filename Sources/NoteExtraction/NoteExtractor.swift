@@ -145,19 +145,18 @@ public struct NoteExtractor: Sendable {
 extension String {
     /// Without leading and trailing blank lines and trailing whitespace; inner text untouched.
     func trimmingBlankLines() -> String {
-        var lines = split(separator: "\n", omittingEmptySubsequences: false)
-        while let first = lines.first, first.allSatisfy(\.isWhitespace) { lines.removeFirst() }
-        while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
-        guard !lines.isEmpty else { return "" }
-        lines[lines.count - 1] = lines[lines.count - 1].trimmingTrailingWhitespace()
-        return lines.joined(separator: "\n")
-    }
-}
-
-extension Substring {
-    func trimmingTrailingWhitespace() -> Substring {
+        // The first character that is not white space, and the start of its line (after the last "\n" before it).
+        var start = startIndex
+        var index = startIndex
+        while index < endIndex, self[index].isWhitespace {
+            if self[index] == "\n" { start = self.index(after: index) }
+            index = self.index(after: index)
+        }
+        guard index < endIndex else { return "" }
+        // The last character that is not white space ends the text: blank lines after its line go, and so
+        // does the white space after it on its own line.
         var end = endIndex
-        while end > startIndex, self[index(before: end)].isWhitespace { end = index(before: end) }
-        return self[..<end]
+        while self[self.index(before: end)].isWhitespace { end = self.index(before: end) }
+        return String(self[start..<end])
     }
 }
