@@ -30,4 +30,30 @@ import NoteExtraction
         #expect(throws: TicketPatternError.self) { try TicketPattern(#"(\d+)-(\d+)"#) }
         #expect(throws: TicketPatternError.self) { try TicketPattern("([unclosed") }
     }
+
+    /// The default pattern is matched without the regex engine: on subjects built from the characters
+    /// that make tags, break them or look like digits, it finds what the same pattern finds as a regex.
+    @Test func defaultPatternFindsWhatTheRegexFinds() throws {
+        let asRegex = try TicketPattern(#"\[#([0-9]+)\](?:)"#)
+        let pieces = ["[", "#", "]", "[#", "#]", "1", "0", "00", "9", "42", "2147483648", "\u{301}", "\u{20E3}", "\u{200D}",
+                      "\u{FE0F}", "１", "٣", "e\u{301}", "a", " ", "\r\n", "\n", "Re: ", "🎫"]
+        var generator = SplitMix64(seed: 15)
+        for _ in 0..<20_000 {
+            let subject = (0..<Int(generator.next() % 12)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            #expect(standard.ticketIDs(in: subject) == asRegex.ticketIDs(in: subject), "\(subject.debugDescription)")
+        }
+    }
+}
+
+/// A seeded generator, so that a failure can be replayed.
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
 }
