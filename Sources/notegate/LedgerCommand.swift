@@ -17,6 +17,7 @@ struct LedgerCommand: AsyncParsableCommand {
             LedgerRetryCommand.self,
             LedgerAssignCommand.self,
             LedgerForgetCommand.self,
+            LedgerMigrateCommand.self,
         ]
     )
 }
