@@ -346,17 +346,38 @@ struct EtPanList<Element>: Sequence, IteratorProtocol {
 
 /// How big a body is once decoded, without decoding it.
 enum DecodedSize {
+    private typealias Chunk = SIMD16<UInt8>
+
     static func estimate(_ body: UnsafeRawBufferPointer, encoding: Int) -> Int {
         guard encoding == MAILMIME_MECHANISM_BASE64 else { return body.count }
-        var symbols = 0
+        var ignored = 0
         var padding = 0
-        for byte in body {
+        var index = 0
+        // Sixteen bytes at a time, counted in vector lanes that are added up before one can overflow.
+        while index + Chunk.scalarCount <= body.count {
+            var ignoredLanes = Chunk()
+            var paddingLanes = Chunk()
+            var rounds = 0
+            while rounds < 255, index + Chunk.scalarCount <= body.count {
+                let bytes = body.loadUnaligned(fromByteOffset: index, as: Chunk.self)
+                let space = bytes .== Chunk(repeating: UInt8(ascii: "\r")) .| bytes .== Chunk(repeating: UInt8(ascii: "\n"))
+                    .| bytes .== Chunk(repeating: UInt8(ascii: " ")) .| bytes .== Chunk(repeating: UInt8(ascii: "\t"))
+                ignoredLanes &+= Chunk(repeating: 0).replacing(with: 1, where: space)
+                paddingLanes &+= Chunk(repeating: 0).replacing(with: 1, where: bytes .== Chunk(repeating: UInt8(ascii: "=")))
+                index += Chunk.scalarCount
+                rounds += 1
+            }
+            ignored += Int(SIMD16<UInt16>(truncatingIfNeeded: ignoredLanes).wrappedSum())
+            padding += Int(SIMD16<UInt16>(truncatingIfNeeded: paddingLanes).wrappedSum())
+        }
+        for byte in body[index...] {
             switch byte {
             case UInt8(ascii: "="): padding += 1
-            case UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t"): continue
-            default: symbols += 1
+            case UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t"): ignored += 1
+            default: continue
             }
         }
+        let symbols = body.count - ignored - padding
         return max(0, (symbols + padding) / 4 * 3 - padding)
     }
 }

@@ -23,6 +23,12 @@ struct RecursionBound {
         let end = raw.count
         byteKinds.withUnsafeBufferPointer { kinds in
             while index < end {
+                // Sixteen bytes at a time past those that change nothing (base64 is almost all of a large
+                // message): no parenthesis, no line feed while a comment is open, no "bo" or "rf" in any case.
+                if index + Chunk.scalarCount < end, !mayMatter(raw, at: index, commentIsOpen: depth > 0) {
+                    index += Chunk.scalarCount
+                    continue
+                }
                 let byte = raw[index]
                 switch kinds[Int(byte)] {
                 case ByteKind.other:
@@ -51,6 +57,22 @@ struct RecursionBound {
             }
         }
         return bound
+    }
+
+    private typealias Chunk = SIMD16<UInt8>
+
+    /// Whether any of the 16 bytes at `index` can change the bound; the byte after them is read too, for
+    /// a word's second letter.
+    @inline(__always)
+    private static func mayMatter(_ raw: UnsafeRawBufferPointer, at index: Int, commentIsOpen: Bool) -> Bool {
+        let bytes = raw.loadUnaligned(fromByteOffset: index, as: Chunk.self)
+        let lower = bytes | Chunk(repeating: 0x20)
+        let next = raw.loadUnaligned(fromByteOffset: index + 1, as: Chunk.self) | Chunk(repeating: 0x20)
+        var matters = bytes .== Chunk(repeating: UInt8(ascii: "(")) .| bytes .== Chunk(repeating: UInt8(ascii: ")"))
+        matters .|= lower .== Chunk(repeating: UInt8(ascii: "b")) .& next .== Chunk(repeating: UInt8(ascii: "o"))
+        matters .|= lower .== Chunk(repeating: UInt8(ascii: "r")) .& next .== Chunk(repeating: UInt8(ascii: "f"))
+        if commentIsOpen { matters .|= bytes .== Chunk(repeating: UInt8(ascii: "\n")) }
+        return any(matters)
     }
 
     private enum ByteKind {
