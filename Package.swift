@@ -106,7 +106,7 @@ let package = Package(
 
         // The ledger on PostgreSQL (`ledger.url: postgres://…`), for several instances sharing one ledger.
         .target(name: "LedgerPostgres",
-                dependencies: ["Ledger", logging,
+                dependencies: ["Ledger", "LeadSquared", logging,
                                .product(name: "PostgresNIO", package: "postgres-nio"),
                                .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 swiftSettings: strictSwift),
@@ -214,7 +214,8 @@ let package = Package(
         .testTarget(
             name: "LeadSquaredTests",
             dependencies: [
-                "LeadSquared", "LeadSquaredSandbox", "Secrets", "DovecotHarness", logging,
+                "LeadSquared", "LeadSquaredSandbox", "Secrets", "DovecotHarness", "LedgerPostgres", "PostgresHarness",
+                logging,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -108,6 +108,31 @@ enum PostgresLedgerSchema {
             "ALTER TABLE messages ADD COLUMN claimed_by TEXT",
             "ALTER TABLE messages ADD COLUMN claim_expires_at TIMESTAMPTZ",
         ]),
+        // The LeadSquared call limit shared by every instance (PostgresCallSlots): per access key (its SHA-256,
+        // never the key) the pause after a 429, and one row per call slot.
+        Migration(name: "v3-rate-slots", statements: [
+            """
+            CREATE TABLE rate_keys (
+                key_hash TEXT PRIMARY KEY,
+                paused_until TIMESTAMPTZ NOT NULL DEFAULT '1970-01-01 00:00:00+00'
+            )
+            """,
+            """
+            CREATE TABLE rate_slots (
+                key_hash TEXT NOT NULL REFERENCES rate_keys(key_hash) ON DELETE CASCADE,
+                slot INTEGER NOT NULL CHECK (slot >= 0),
+                -- The instance whose call holds the slot; NULL once handed back.
+                held_by TEXT,
+                -- Counts the slot's grants, so a late hand-back of an expired grant changes nothing.
+                grant_id BIGINT NOT NULL DEFAULT 0,
+                granted_at TIMESTAMPTZ,
+                -- When the slot may carry a call again: one window after its call ended, or, while held, one
+                -- window after the grant's hold ends.
+                reusable_at TIMESTAMPTZ NOT NULL DEFAULT '1970-01-01 00:00:00+00',
+                PRIMARY KEY (key_hash, slot)
+            )
+            """,
+        ]),
     ]
 
     static var names: [String] { migrations.map(\.name) }
