@@ -46,8 +46,7 @@ public final class GatewayRuntime: Sendable {
         ledger = try openedLedger ?? SQLiteLedger(path: configuration.ledger.path)
         let clientConfiguration = try LeadSquaredClient.Configuration(settings: settings, notes: configuration.notes)
         client = try LeadSquaredClient(configuration: clientConfiguration,
-                                       governor: RateGovernor(limit: clientConfiguration.rateLimit,
-                                                              onWait: { metrics?.recordGovernorWait($0) }),
+                                       gate: Self.callGate(ledger: ledger, client: clientConfiguration, metrics: metrics),
                                        logger: logger.child("notegate.leadsquared"))
         intake = MessageIntake(extractor: extractor, ledger: ledger, logger: logger.child("notegate.intake"))
         doorbell = Doorbell()
@@ -98,8 +97,10 @@ public final class GatewayRuntime: Sendable {
 
     private let observer: @Sendable (GatewayEvent) async -> Void
 
-    /// Before any posting: posts interrupted by a crash become `uncertain`, and `on_uncertain` decides.
+    /// Before any posting: the call gate is set up, posts interrupted by a crash become `uncertain`, and
+    /// `on_uncertain` decides.
     func recoverInterruptedPosts() async throws {
+        try await prepareCallGate()
         let policy: UncertainPolicy = configuration.ledger.onUncertain == .repost ? .repost : .hold
         let recovered = try await ledger.recoverInterruptedPosts(policy: policy)
         for _ in recovered { metrics?.recordUncertain() }
