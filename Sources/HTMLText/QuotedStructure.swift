@@ -204,8 +204,13 @@ enum QuotedStructure {
         }
         let text = (leadingText(of: above, limit: 300) + " " + leadingText(of: nodes, limit: 1500)).lowercased()
             .split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        if forwardCaptions.contains(where: { text.contains($0) }) { return true }
-        for field in subjectFields {
+        // Mostly the text is ASCII: then each character is one byte, so a caption or field is in it exactly when
+        // its bytes are, and one that is not ASCII (none is equivalent to ASCII) is not in it. Those its bytes
+        // rule out are not searched for character by character.
+        let textIsASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        let mayContain = { (needle: String) in !textIsASCII || containsBytes(text, needle) }
+        if forwardCaptions.contains(where: { mayContain($0) && text.contains($0) }) { return true }
+        for field in subjectFields where mayContain(field) {
             var rest = Substring(text)
             while let range = rest.firstRange(of: field) {
                 let value = rest[range.upperBound...].drop { $0.isWhitespace || $0 == "*" }
@@ -217,6 +222,26 @@ enum QuotedStructure {
             }
         }
         return false
+    }
+
+    /// Whether the UTF-8 of `needle` occurs in the UTF-8 of `text`.
+    private static func containsBytes(_ text: String, _ needle: String) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { needle in
+                guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+                var index = 0
+                while index <= haystack.count - needle.count {
+                    if haystack[index] == first,
+                       UnsafeBufferPointer(rebasing: haystack[index..<(index + needle.count)]).elementsEqual(needle) {
+                        return true
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 
     /// The visible text at the start of `nodes`, up to about `limit` bytes.

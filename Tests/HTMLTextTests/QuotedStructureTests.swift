@@ -90,6 +90,24 @@ struct QuotedStructureTests {
         #expect(forwarded.text.contains("Old text."))
     }
 
+    /// Text that is not all ASCII is searched character by character (ASCII text by its bytes first).
+    @Test func outlookHeaderInGermanWithUmlautsIsCutUnlessItForwards() {
+        func outlook(subject: String) -> String {
+            """
+            <div class="WordSection1"><p class="MsoNormal">Einverstanden.</p><div><div style="border:none;border-top:solid
+            #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p class="MsoNormal"><b>Von:</b> Jürgen Müller
+            &lt;support@example.com&gt;<br><b>Gesendet:</b> Montag, 2. März 2026 10:00<br><b>An:</b> Bob<br>
+            <b>Betreff:</b> \(subject)</p></div></div><p class="MsoNormal">Alter Text.</p></div>
+            """
+        }
+        let replied = reply(outlook(subject: "AW: Übergabe"))
+        #expect(replied.text == "Einverstanden.")
+        #expect(replied.quotedHistory?.rule == "html:border-top")
+        let forwarded = reply(outlook(subject: "WG: Übergabe"))
+        #expect(forwarded.quotedHistory == nil)
+        #expect(forwarded.text.contains("Alter Text."))
+    }
+
     @Test func yahooAndOutlookMobileHistoryIsCut() {
         let yahoo = reply("""
             <div>On my way.</div><div id="yahoo_quoted_123" class="yahoo_quoted"><div>On Monday, March 2, 2026,
