@@ -34,13 +34,18 @@ public struct PostResult: Sendable, Equatable {
 /// The second half of the pipeline: takes due entries from the ledger, posts each through the rate
 /// governor, and records every outcome as one ledger transition.
 ///
+/// The concurrent posters' transitions go to the ledger through a ``GroupCommit`` each (one for
+/// `posting`, one for the outcomes): those made while the previous commit ran share a transaction, so
+/// posting takes the one writer once per burst rather than twice per call, and intake gets its turns.
+///
 /// - 200: `posted`. 429: back to `pending` (the governor has paused every poster). 5xx, refused or
 ///   reset before sending: `retrying` with exponential backoff and jitter, `dead` when the policy's
 ///   attempts run out. Sent but unanswered: `uncertain`, then `on_uncertain` decides. 400: `dead`
 ///   with the server's message. 401/404: back to `pending`, and all posting pauses until the
 ///   configuration works again (probed every `configurationRetryInterval`).
 /// - An entry becomes `posting` only once the rate governor has granted its call, just before the call
-///   goes out: a process killed while calls wait for the governor leaves nothing uncertain.
+///   goes out, and the call goes out only once that state has committed: a process killed while calls
+///   wait for the governor leaves nothing uncertain, and one killed mid-call leaves it `posting`.
 /// - On graceful shutdown (`shouldStop`) no new call starts, not even one already waiting for the
 ///   governor; the calls in flight finish and are recorded.
 public struct PostingLoop: Sendable {
@@ -58,6 +63,8 @@ public struct PostingLoop: Sendable {
     }
 
     private let ledger: any LedgerStore
+    private let starts: GroupCommit<PostAttempt.Start, LedgerEntry>
+    private let ends: GroupCommit<PostAttempt.End, LedgerEntry>
     private let poster: any NotePosting
     private let configuration: Configuration
     private let doorbell: Doorbell
@@ -68,6 +75,8 @@ public struct PostingLoop: Sendable {
     public init(ledger: any LedgerStore, poster: any NotePosting, configuration: Configuration, doorbell: Doorbell,
                 health: GatewayHealth, logger: Logger, report: @escaping @Sendable (PostResult) async -> Void) {
         self.ledger = ledger
+        starts = GroupCommit { try await ledger.beginPosting($0) }
+        ends = GroupCommit { try await ledger.endPosting($0) }
         self.poster = poster
         self.configuration = configuration
         self.doorbell = doorbell
@@ -118,20 +127,18 @@ public struct PostingLoop: Sendable {
     func post(_ entry: LedgerEntry, shouldStop: @escaping @Sendable () -> Bool = { false }) async {
         guard let ticketID = entry.ticketID, let note = entry.note else {
             // No call is made, so no API outcome is counted.
-            await recordDetached(entry, .dead, "the ledger entry has no ticket or note text", apiOutcome: nil,
-                                 latency: .zero) {
-                try await $0.markDead(entry.id, reason: "the ledger entry has no ticket or note text")
-            }
+            let reason = "the ledger entry has no ticket or note text"
+            await record(entry, .dead, reason, .dead(reason: reason), apiOutcome: nil, latency: .zero)
             return
         }
-        let start = PostingStart()
-        let ledger = self.ledger
+        let start = CallStart()
+        let starts = self.starts
         let logger = self.logger
         let clock = ContinuousClock()
         let outcome = await poster.post(NoteRequest(ticketID: ticketID, text: note)) {
             guard !shouldStop() else { return false }
             do {
-                _ = try await ledger.beginPosting(entry.id, noteHash: NoteHash(noteText: note))
+                _ = try await starts.submit(PostAttempt.Start(entryID: entry.id, noteHash: NoteHash(noteText: note)))
             } catch {
                 // Another poster has it in flight, or it changed state meanwhile: not ours to post.
                 logger.debug("entry not posted now", metadata: ["ledger_id": "\(entry.id)", "reason": "\(error)"])
@@ -144,79 +151,67 @@ public struct PostingLoop: Sendable {
         guard let started = await start.moment else { return }
         let latency = clock.now - started
         let attempt = entry.attempts + 1
-        let record = { (kind: PostResult.Kind, detail: String?,
-                                write: @escaping @Sendable (any LedgerStore) async throws -> LedgerEntry) in
-            await self.recordDetached(entry, kind, detail, apiOutcome: outcome.kind, latency: latency, write)
+        let record = { (kind: PostResult.Kind, detail: String?, ending: PostAttempt.Outcome) in
+            await self.record(entry, kind, detail, ending, apiOutcome: outcome.kind, latency: latency)
         }
 
         switch outcome {
         case .posted(let receipt):
             await health.configurationWorks()
-            await record(.posted, nil) {
-                try await $0.markPosted(entry.id, response: receipt.ledgerResponse, checkpoint: nil)
-            }
+            await record(.posted, nil, .posted(response: receipt.ledgerResponse, checkpoint: nil))
         case .rateLimited(let retryAfter):
-            await record(.waiting, "429: rate limited for \(retryAfter)") {
-                try await $0.markPending(entry.id, error: "429: API call limit reached; posting again after \(retryAfter)")
-            }
+            await record(.waiting, "429: rate limited for \(retryAfter)",
+                         .pending(error: "429: API call limit reached; posting again after \(retryAfter)"))
         case .transient(let reason):
             if configuration.retryPolicy.allowsRetry(afterAttempt: attempt) {
                 let delay = configuration.retryPolicy.delay(afterAttempt: attempt)
-                await record(.retrying, reason) {
-                    try await $0.markRetrying(entry.id, error: reason, nextAttemptAt: Date().addingTimeInterval(delay.seconds))
-                }
+                await record(.retrying, reason,
+                             .retrying(error: reason, nextAttemptAt: Date().addingTimeInterval(delay.seconds)))
             } else {
-                await record(.dead, reason) {
-                    try await $0.markDead(entry.id, reason: "gave up after \(attempt) attempts: \(reason)")
-                }
+                await record(.dead, reason, .dead(reason: "gave up after \(attempt) attempts: \(reason)"))
             }
         case .uncertain(let reason):
             let policy: UncertainPolicy = configuration.uncertainPolicy == .repost
                 && configuration.retryPolicy.allowsRetry(afterAttempt: attempt) ? .repost : .hold
-            await record(policy == .repost ? .reposting : .uncertain, reason) {
-                try await $0.markUncertain(entry.id, error: reason, policy: policy)
-            }
+            await record(policy == .repost ? .reposting : .uncertain, reason,
+                         .uncertain(error: reason, policy: policy))
         case .rejected(let reason):
-            await record(.dead, reason) {
-                try await $0.markDead(entry.id, reason: reason)
-            }
+            await record(.dead, reason, .dead(reason: reason))
         case .configuration(let reason):
             await health.configurationFailed(reason)
             logger.critical("LeadSquared refused the configuration; posting paused, every message stays pending",
                             metadata: ["reason": "\(reason)", "retry_in": "\(configuration.configurationRetryInterval)"])
-            await record(.waiting, reason) {
-                try await $0.markPending(entry.id, error: reason)
-            }
+            await record(.waiting, reason, .pending(error: reason))
         }
     }
 
-    /// Writes the outcome in a task of its own, which the caller's cancellation does not reach.
-    private func recordDetached(_ entry: LedgerEntry, _ kind: PostResult.Kind, _ detail: String?,
-                                apiOutcome: PostOutcome.Kind?, latency: Duration,
-                                _ write: @escaping @Sendable (any LedgerStore) async throws -> LedgerEntry) async {
-        let ledger = self.ledger
-        let result = await Task { try await write(ledger) }.result
+    /// Records the attempt's outcome with whatever other posters' outcomes are queued, and reports it
+    /// once committed. The caller's cancellation does not reach the commit.
+    private func record(_ entry: LedgerEntry, _ kind: PostResult.Kind, _ detail: String?,
+                        _ ending: PostAttempt.Outcome, apiOutcome: PostOutcome.Kind?, latency: Duration) async {
         var metadata: Logger.Metadata = [
             "ledger_id": "\(entry.id)", "ticket": "\(entry.ticketID.map(String.init) ?? "-")",
             "message_id": "\(entry.messageID ?? "-")", "outcome": "\(kind.rawValue)",
         ]
-        switch result {
-        case .success(let updated):
-            if let detail { metadata["detail"] = "\(detail)" }
-            kind == .posted ? logger.info("note posted", metadata: metadata)
-                : logger.warning("note not posted", metadata: metadata)
-            await report(PostResult(entryID: entry.id, ticketID: entry.ticketID ?? 0, kind: kind,
-                                    locations: updated.sightings.map(\.location), detail: detail,
-                                    apiOutcome: apiOutcome, latency: latency))
-        case .failure(let error):
+        let updated: LedgerEntry
+        do {
+            updated = try await ends.submit(PostAttempt.End(entryID: entry.id, outcome: ending))
+        } catch {
             metadata["error"] = "\(error)"
             logger.error("could not record a post outcome in the ledger", metadata: metadata)
+            return
         }
+        if let detail { metadata["detail"] = "\(detail)" }
+        kind == .posted ? logger.info("note posted", metadata: metadata)
+            : logger.warning("note not posted", metadata: metadata)
+        await report(PostResult(entryID: entry.id, ticketID: entry.ticketID ?? 0, kind: kind,
+                                locations: updated.sightings.map(\.location), detail: detail,
+                                apiOutcome: apiOutcome, latency: latency))
     }
 }
 
 /// When a post's call was cleared to go out, if it was.
-private actor PostingStart {
+private actor CallStart {
     private(set) var moment: ContinuousClock.Instant?
 
     func began(at moment: ContinuousClock.Instant) {

@@ -73,6 +73,16 @@ public protocol LedgerStore: LedgerReading {
     @discardableResult
     func markPending(_ id: LedgerEntryID, error: String) async throws -> LedgerEntry
 
+    /// `beginPosting` for several entries at once, in one transaction where the backend can (the
+    /// default makes the single calls). One result per start, in order: an entry that may not begin
+    /// posting, or is unknown, gets its `LedgerError` and the others are still recorded. Throws only
+    /// when the batch as a whole could not be recorded.
+    func beginPosting(_ starts: [PostAttempt.Start]) async throws -> PostAttemptResults
+
+    /// The outcome calls (`markPosted`, `markRetrying`, ...) for several entries at once, with the same
+    /// rules as the batch `beginPosting`.
+    func endPosting(_ ends: [PostAttempt.End]) async throws -> PostAttemptResults
+
     /// At start-up, before any posting: every `posting` entry (the previous process died mid-call)
     /// becomes `uncertain`, then `policy` decides whether it is queued again. Returns their ids.
     func recoverInterruptedPosts(policy: UncertainPolicy) async throws -> [LedgerEntryID]

@@ -35,18 +35,22 @@ private actor RecordingPoster: NotePosting {
 }
 
 private struct PostingFixture {
+    let path: String
     let ledger: SQLiteLedger
     let results = ResultLog()
 
     init() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("notegate-posting-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        ledger = try SQLiteLedger(path: directory.appendingPathComponent("ledger.sqlite").path)
+        path = directory.appendingPathComponent("ledger.sqlite").path
+        ledger = try SQLiteLedger(path: path)
     }
 
-    func loop(_ poster: any NotePosting) -> PostingLoop {
+    func loop(_ poster: any NotePosting, concurrency: Int = PostingLoop.Configuration().concurrency) -> PostingLoop {
         let results = self.results
-        return PostingLoop(ledger: ledger, poster: poster, configuration: .init(), doorbell: Doorbell(),
+        var configuration = PostingLoop.Configuration()
+        configuration.concurrency = concurrency
+        return PostingLoop(ledger: ledger, poster: poster, configuration: configuration, doorbell: Doorbell(),
                            health: GatewayHealth(), logger: Logger(label: "test")) { await results.add($0) }
     }
 
@@ -80,6 +84,21 @@ private actor ResultLog {
         #expect(states.map(\.before) == [.pending], "nothing is uncertain while the call waits for the governor")
         #expect(states.map(\.after) == [.posting])
         #expect(try await fixture.ledger.entry(entry.id)?.state == .posted)
+    }
+
+    @Test func concurrentPostersSendOnlyOnceTheirPostingStateHasCommitted() async throws {
+        let fixture = try PostingFixture()
+        for uid in UInt32(1)...16 { _ = try await fixture.queue(ticket: Int(uid), uid: uid) }
+        // A connection of its own sees only what has committed, like a process started after a crash.
+        let poster = CommittedStatePoster(reader: try SQLiteLedgerReader(readOnlyPath: fixture.path))
+
+        try await fixture.loop(poster, concurrency: 8).postBatch(limit: 16)
+
+        let states = await poster.committedStateAtSend
+        #expect(states.count == 16, "every call was sent")
+        #expect(states.filter { $0.value != .posting }.isEmpty, "sent before its posting state committed: \(states)")
+        #expect(try await fixture.ledger.counts()[.posted] == 16)
+        #expect(await fixture.results.results.filter { $0.kind == .posted }.count == 16)
     }
 
     @Test func onceShutdownBeginsNoCallIsSentAndTheEntryStaysPending() async throws {
@@ -142,6 +161,28 @@ private actor ResultLog {
         let response = try #require(try await fixture.ledger.entry(entry.id)?.apiResponse)
         let object = try JSONSerialization.jsonObject(with: Data(response.utf8)) as? [String: String]
         #expect(object == ["Message": "Created \"note\"\\\n\u{1}", "RelatedTicketId": "143", "RelatedOrgId": ""])
+    }
+}
+
+/// A poster that, once its slot is granted and just before it would send, reads its entry's committed
+/// state through a connection of its own; then answers 200.
+private actor CommittedStatePoster: NotePosting {
+    private(set) var committedStateAtSend: [Int: LedgerState.Name?] = [:]
+    let reader: SQLiteLedgerReader
+
+    init(reader: SQLiteLedgerReader) {
+        self.reader = reader
+    }
+
+    nonisolated func post(_ note: NoteRequest, whenSlotGranted: @escaping @Sendable () async -> Bool) async -> PostOutcome {
+        await send(note, whenSlotGranted)
+    }
+
+    private func send(_ note: NoteRequest, _ whenSlotGranted: @Sendable () async -> Bool) async -> PostOutcome {
+        guard await whenSlotGranted() else { return .transient(reason: "not sent") }
+        let entries = try? await reader.list(LedgerFilter(ticketID: note.ticketID))
+        committedStateAtSend[note.ticketID] = entries?.first?.state.name
+        return .posted(NoteReceipt(message: "Activity Created", ticketID: note.ticketID, organizationID: nil))
     }
 }
 
