@@ -246,7 +246,8 @@ let package = Package(
                     swiftSettings: strictSwift),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "Ledger", "NoteExtraction", "LeadSquared", "LeadSquaredSandbox",
-                                   "DovecotHarness", "GatewayConfig", "IMAPSource", "Secrets", "Observability", logging],
+                                   "DovecotHarness", "GatewayConfig", "IMAPSource", "Secrets", "Observability", logging,
+                                   .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strictSwift),
     ]
 )

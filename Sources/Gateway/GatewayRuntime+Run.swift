@@ -34,7 +34,7 @@ extension GatewayRuntime {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for watcher in watchers {
                 group.addTask {
-                    try await watcher.run(self.handle) { await self.watcherEvent(watcher.key, $0) }
+                    try await watcher.run(batches: self.handleBatch) { await self.watcherEvent(watcher.key, $0) }
                 }
             }
             if !PostingPause.isOn {
@@ -98,7 +98,7 @@ struct MailboxService: Service {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for watcher in runtime.watchers {
                         group.addTask {
-                            try await watcher.run(runtime.handle) { await runtime.watcherEvent(watcher.key, $0) }
+                            try await watcher.run(batches: runtime.handleBatch) { await runtime.watcherEvent(watcher.key, $0) }
                         }
                     }
                     try await group.waitForAll()

@@ -116,13 +116,33 @@ public final class GatewayRuntime: Sendable {
 
     /// What a watcher's message becomes: recorded in the ledger, then the outcome for its mailbox action.
     @Sendable func handle(_ message: FetchedMessage) async throws -> MessageOutcome {
+        await outcome(of: try await intake.ingest(Self.incoming(message)), for: message)
+    }
+
+    /// What a watcher's batch becomes: recorded in the ledger together (`MessageIntake.ingest(_:)` of a
+    /// batch), then one outcome per message, in order. The watcher applies them once this returns, so no
+    /// mailbox action runs before the transaction that recorded its message has committed.
+    @Sendable func handleBatch(_ messages: [FetchedMessage]) async throws -> [MessageOutcome] {
+        let results = try await intake.ingest(messages.map(Self.incoming))
+        var outcomes: [MessageOutcome] = []
+        for (result, message) in zip(results, messages) {
+            outcomes.append(await outcome(of: result, for: message))
+        }
+        return outcomes
+    }
+
+    private static func incoming(_ message: FetchedMessage) -> IncomingMessage {
         var incoming = IncomingMessage(
             location: MessageLocation(account: message.mailbox.account, folder: message.mailbox.folder,
                                       uidValidity: message.uidValidity, uid: message.uid),
             raw: message.raw, size: message.size, isTooLarge: message.isTooLarge, isBeforeStart: message.isBeforeStart,
             tooLargeDetail: message.tooLargeDetail)
         incoming.unreadableDetail = message.unreadableDetail
-        let result = try await intake.ingest(incoming)
+        return incoming
+    }
+
+    /// Counts a recorded message, tells the observer and the posters, and returns its mailbox action.
+    private func outcome(of result: IntakeResult, for message: FetchedMessage) async -> MessageOutcome {
         await tally.add(result)
         switch result {
         case .queued: metrics?.recordSeen(mailbox: message.mailbox.account)

@@ -30,9 +30,9 @@ public struct MessageIntake: Sendable {
     /// How many deaths of the process with a message in hand make it a poison message.
     public static let crashLimit = 2
 
-    private let extractor: NoteExtractor
-    private let ledger: any LedgerStore
-    private let logger: Logger
+    let extractor: NoteExtractor
+    let ledger: any LedgerStore
+    let logger: Logger
 
     public init(extractor: NoteExtractor, ledger: any LedgerStore, logger: Logger) {
         self.extractor = extractor
@@ -41,17 +41,20 @@ public struct MessageIntake: Sendable {
     }
 
     public func ingest(_ message: IncomingMessage) async throws -> IntakeResult {
-        let checkpoint = MailboxCheckpoint(account: message.location.account, folder: message.location.folder,
-                                           uidValidity: message.location.uidValidity, lastUID: message.location.uid)
-        let interruptions = try await ledger.beginHandling(message.location)
+        try await ingest(message, interruptions: try await ledger.beginHandling(message.location))
+    }
+
+    /// `ingest` for a message already marked in hand, whose earlier handlings ended in a death
+    /// `interruptions` times.
+    func ingest(_ message: IncomingMessage, interruptions: Int) async throws -> IntakeResult {
+        let checkpoint = Self.checkpoint(after: message.location)
         if interruptions >= Self.crashLimit {
             return try await deadLetter(message, interruptions: interruptions, checkpoint: checkpoint)
         }
-        let decision: LedgerDecision
-        let sighting: MessageSighting
+        let request: RecordRequest
         do {
-            (sighting, decision) = try await decide(message)
-            TestFaults.abortIfRequested(messageID: sighting.messageID)
+            request = try await decide(message)
+            TestFaults.abortIfRequested(messageID: request.sighting.messageID)
         } catch {
             // An error, not a crash: the message is handed over again and must not count as poison.
             try? await ledger.endHandling(message.location)
@@ -60,11 +63,22 @@ public struct MessageIntake: Sendable {
         // Parsed and decided: only a crash in parsing counts, so the guard's window stays as short as
         // parsing itself (a kill at a random moment almost never lands in it twice).
         try await ledger.endHandling(message.location)
-        let result = try await ledger.record(sighting, decision: decision, checkpoint: checkpoint)
+        let result = try await ledger.record([request], checkpoint: checkpoint)[0]
+        return report(result, of: request)
+    }
+
+    /// The checkpoint a message's record advances its folder to.
+    static func checkpoint(after location: MessageLocation) -> MailboxCheckpoint {
+        MailboxCheckpoint(account: location.account, folder: location.folder, uidValidity: location.uidValidity,
+                          lastUID: location.uid)
+    }
+
+    /// Logs what the ledger made of a message, and says it as the intake's result.
+    func report(_ result: RecordResult, of request: RecordRequest) -> IntakeResult {
         var metadata: Logger.Metadata = [
-            "uid": "\(message.location.uid)", "message_id": "\(sighting.messageID ?? "-")",
+            "uid": "\(request.sighting.location.uid)", "message_id": "\(request.sighting.messageID ?? "-")",
         ]
-        switch (result, decision) {
+        switch (result, request.decision) {
         case (.new(let id), .post(let ticketID, _)):
             metadata["ledger_id"] = "\(id)"
             metadata["ticket"] = "\(ticketID)"
@@ -118,29 +132,56 @@ public struct MessageIntake: Sendable {
 
     /// The ledger's view of the message and the decision for it. Never throws for bad input: a
     /// message that cannot be parsed is recorded as a `malformed` skip with the parser's reason.
-    func decide(_ message: IncomingMessage) async throws -> (MessageSighting, LedgerDecision) {
+    func decide(_ message: IncomingMessage) async throws -> RecordRequest {
+        try await conclude(message, examine(message)) { thread in
+            try await ledger.ticketForThread(messageIDs: thread)
+        }
+    }
+
+    /// What parsing alone makes of a message, before the ledger is asked: pure work, which can run on any
+    /// thread beside the other messages of a batch.
+    enum Examination: Sendable {
+        /// Nothing to ask the ledger: the message was not fetched, or could not be parsed.
+        case settled(RecordRequest)
+        /// Parsed, and decided without thread continuity.
+        case parsed(ParsedMessage, NoteDecision)
+    }
+
+    func examine(_ message: IncomingMessage) -> Examination {
+        let location = message.location
         if let detail = message.unreadableDetail {
-            let location = message.location
             let key = MessageKey(contentFrom: "", date: "", subject: "",
                                  body: "unreadable \(location.account) \(location.folder) \(location.uidValidity) \(location.uid)")
             let sighting = MessageSighting(key: key, messageID: nil, subject: nil, from: nil, location: location)
-            return (sighting, .skip(reason: GatewaySkip.unreadable, ticketID: nil, draftNote: nil, detail: detail))
+            return .settled(RecordRequest(sighting: sighting, decision: .skip(reason: GatewaySkip.unreadable, ticketID: nil,
+                                                                             draftNote: nil, detail: detail)))
         }
-        let parsed: ParsedMessage
         do {
-            parsed = try extractor.parse(message.raw)
+            let parsed = try extractor.parse(message.raw)
+            return .parsed(parsed, extractor.decide(parsed))
         } catch {
             let key = MessageKey(contentFrom: "", date: "", subject: "",
                                  body: String(decoding: message.raw.prefix(64 * 1024), as: UTF8.self))
-            let sighting = MessageSighting(key: key, messageID: nil, subject: nil, from: nil, location: message.location)
+            let sighting = MessageSighting(key: key, messageID: nil, subject: nil, from: nil, location: location)
             let reason: SkipReason = error.isBudgetExceeded ? .tooComplex : .malformed
-            return (sighting, .skip(reason: reason.rawValue, ticketID: nil, draftNote: nil, detail: error.description))
+            return .settled(RecordRequest(sighting: sighting, decision: .skip(reason: reason.rawValue, ticketID: nil,
+                                                                             draftNote: nil, detail: error.description)))
         }
+    }
 
-        var decision = extractor.decide(parsed)
+    /// The record for an examined message. A reply that names no ticket follows its thread: `threadTicket`
+    /// gets its In-Reply-To and References and returns the ticket of the thread, or nil.
+    func conclude(_ message: IncomingMessage, _ examination: Examination,
+                  threadTicket: ([String]) async throws -> Int?) async throws -> RecordRequest {
+        let parsed: ParsedMessage
+        var decision: NoteDecision
+        switch examination {
+        case .settled(let request): return request
+        case .parsed(let message, let firstDecision): (parsed, decision) = (message, firstDecision)
+        }
         if decision.skipReason == .noTicket {
             let thread = parsed.inReplyTo + parsed.references
-            if !thread.isEmpty, let ticket = try await ledger.ticketForThread(messageIDs: thread) {
+            if !thread.isEmpty, let ticket = try await threadTicket(thread) {
                 decision = extractor.decide(parsed, threadTicket: ticket)
             }
         }
@@ -152,20 +193,21 @@ public struct MessageIntake: Sendable {
             from: parsed.from.first?.description, location: message.location)
 
         if message.isBeforeStart {
-            return (sighting, .skip(reason: GatewaySkip.beforeStart, ticketID: decision.ticketID,
-                                    draftNote: decision.draftNote))
+            return RecordRequest(sighting: sighting, decision: .skip(reason: GatewaySkip.beforeStart,
+                                                                     ticketID: decision.ticketID,
+                                                                     draftNote: decision.draftNote))
         }
         if message.isTooLarge {
-            return (sighting, .skip(reason: GatewaySkip.tooLarge, ticketID: decision.ticketID,
-                                    draftNote: decision.draftNote,
-                                    detail: message.tooLargeDetail ?? "its header alone is over max_message_bytes"))
+            return RecordRequest(sighting: sighting, decision: .skip(
+                reason: GatewaySkip.tooLarge, ticketID: decision.ticketID, draftNote: decision.draftNote,
+                detail: message.tooLargeDetail ?? "its header alone is over max_message_bytes"))
         }
         switch decision.action {
         case .post(let ticketID, let note):
-            return (sighting, .post(ticketID: ticketID, note: note))
+            return RecordRequest(sighting: sighting, decision: .post(ticketID: ticketID, note: note))
         case .skip(let reason, let detail):
-            return (sighting, .skip(reason: reason.rawValue, ticketID: decision.ticketID, draftNote: decision.draftNote,
-                                    detail: detail))
+            return RecordRequest(sighting: sighting, decision: .skip(reason: reason.rawValue, ticketID: decision.ticketID,
+                                                                     draftNote: decision.draftNote, detail: detail))
         }
     }
 }

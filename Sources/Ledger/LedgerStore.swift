@@ -116,12 +116,29 @@ public protocol LedgerStore: LedgerReading {
     /// it never ended: each one is a process that died while the message was in hand.
     func beginHandling(_ location: MessageLocation) async throws -> Int
 
+    /// `beginHandling(_:)` for a batch, before its messages are parsed together: marks `locations` in hand
+    /// in order, in one transaction where the backend can (the default makes the single calls), and stops
+    /// after the first one whose earlier handling never ended, so that the messages after it, handled one at
+    /// a time from there, are not counted twice for the same death. Returns the counts of the locations it
+    /// marked, in order: one zero per location when no message of the batch was in hand when a process died.
+    func beginHandling(_ locations: [MessageLocation]) async throws -> [Int]
+
     /// The message at `location` is no longer in hand, without an outcome: handling it failed with an
     /// error (not a crash), and it will be handed over again.
     func endHandling(_ location: MessageLocation) async throws
 }
 
 extension LedgerStore {
+    public func beginHandling(_ locations: [MessageLocation]) async throws -> [Int] {
+        var counts: [Int] = []
+        for location in locations {
+            let interruptions = try await beginHandling(location)
+            counts.append(interruptions)
+            if interruptions > 0 { break }
+        }
+        return counts
+    }
+
     /// Records one sighting with its decision, and advances `checkpoint` if given, together.
     public func record(
         _ sighting: MessageSighting, decision: LedgerDecision, checkpoint: MailboxCheckpoint?

@@ -5,18 +5,32 @@ import GRDB
 extension SQLiteLedger {
     public func beginHandling(_ location: MessageLocation) async throws -> Int {
         let now = clock()
+        return try await writeForCrashesOnly { db in try Self.beginHandling(location, now: now, in: db) }
+    }
+
+    public func beginHandling(_ locations: [MessageLocation]) async throws -> [Int] {
+        let now = clock()
         return try await writeForCrashesOnly { db in
-            guard var inHand = try MessageInHandRecord.fetchOne(db, key: MessageInHandRecord.key(location)) else {
-                try MessageInHandRecord(account: location.account, folder: location.folder,
-                                        uidValidity: location.uidValidity, uid: location.uid, interruptions: 0,
-                                        startedAt: now).insert(db)
-                return 0
+            var counts: [Int] = []
+            for location in locations {
+                let interruptions = try Self.beginHandling(location, now: now, in: db)
+                counts.append(interruptions)
+                if interruptions > 0 { break }
             }
-            inHand.interruptions += 1
-            inHand.startedAt = now
-            try inHand.update(db)
-            return inHand.interruptions
+            return counts
         }
+    }
+
+    private static func beginHandling(_ location: MessageLocation, now: Date, in db: Database) throws -> Int {
+        guard var inHand = try MessageInHandRecord.fetchOne(db, key: MessageInHandRecord.key(location)) else {
+            try MessageInHandRecord(account: location.account, folder: location.folder, uidValidity: location.uidValidity,
+                                    uid: location.uid, interruptions: 0, startedAt: now).insert(db)
+            return 0
+        }
+        inHand.interruptions += 1
+        inHand.startedAt = now
+        try inHand.update(db)
+        return inHand.interruptions
     }
 
     public func endHandling(_ location: MessageLocation) async throws {

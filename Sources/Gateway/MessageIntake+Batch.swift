@@ -1,0 +1,95 @@
+import Ledger
+import Logging
+
+/// Group commit: a watcher's batch is marked in hand in one transaction, parsed on every core, decided in
+/// UID order and recorded in one more transaction together with its folder's checkpoint.
+extension MessageIntake {
+    /// Ingests a batch of messages of one folder under one UIDVALIDITY, in UID order; one result per
+    /// message, in the same order. The batch is recorded in one transaction with the checkpoint of its last
+    /// message, so once this returns every message of it is durable and its mailbox actions may be applied.
+    /// When it throws, the batch is to be handed over again.
+    ///
+    /// A batch holding a message that was in hand when a process died goes one message at a time through
+    /// `ingest(_:)` instead, so that a poison message dies alone and is dead-lettered without its neighbours.
+    public func ingest(_ batch: [IncomingMessage]) async throws -> [IntakeResult] {
+        guard let last = batch.last?.location else { return [] }
+        guard batch.allSatisfy({ $0.location.isInFolder(of: last) }) else {
+            return try await ingestOneByOne(batch, interruptions: [])
+        }
+        let interruptions = try await ledger.beginHandling(batch.map(\.location))
+        guard interruptions.count == batch.count, interruptions.allSatisfy({ $0 == 0 }) else {
+            let interrupted = interruptions.firstIndex { $0 > 0 }.map { "\(batch[$0].location.uid)" } ?? "-"
+            logger.warning("a message of this batch was in hand when notegate stopped; handling the batch one message at a time",
+                           metadata: ["uid": "\(interrupted)", "first_uid": "\(batch[0].location.uid)",
+                                      "last_uid": "\(last.uid)"])
+            return try await ingestOneByOne(batch, interruptions: interruptions)
+        }
+        do {
+            let examinations = await AcrossCores.map(batch) { examine($0) }
+            let requests = try await concludeInUIDOrder(batch, examinations)
+            let results = try await ledger.record(requests, checkpoint: Self.checkpoint(after: last))
+            return zip(results, requests).map { report($0, of: $1) }
+        } catch {
+            // An error, not a crash: the batch is handed over again and none of it must count as poison.
+            await endHandling(batch[...])
+            throw error
+        }
+    }
+
+    /// The batch through the single path, in order. The first `interruptions.count` messages are in hand
+    /// already (`beginHandling` of the batch), with those counts.
+    private func ingestOneByOne(_ batch: [IncomingMessage], interruptions: [Int]) async throws -> [IntakeResult] {
+        var results: [IntakeResult] = []
+        for (index, message) in batch.enumerated() {
+            do {
+                if index < interruptions.count {
+                    results.append(try await ingest(message, interruptions: interruptions[index]))
+                } else {
+                    results.append(try await ingest(message))
+                }
+            } catch {
+                // The single path released this one; so are the ones marked with the batch and not reached.
+                if index + 1 < interruptions.count { await endHandling(batch[(index + 1)..<interruptions.count]) }
+                throw error
+            }
+        }
+        return results
+    }
+
+    /// Decides the batch's messages one after the other, in UID order. A reply that names no ticket gets
+    /// the ticket of its thread: from a message earlier in the batch queued for posting (the ledger has not
+    /// recorded it yet), otherwise from the ledger.
+    private func concludeInUIDOrder(_ batch: [IncomingMessage],
+                                    _ examinations: [Examination]) async throws -> [RecordRequest] {
+        // Normalized Message-ID of a batch message queued for posting → its position and ticket.
+        var queued: [String: (position: Int, ticketID: Int)] = [:]
+        var requests: [RecordRequest] = []
+        for (position, (message, examination)) in zip(batch, examinations).enumerated() {
+            let request = try await conclude(message, examination) { thread in
+                // The latest message of the thread wins, as in the ledger: the batch's are the latest.
+                let inBatch = thread.compactMap { MessageKey.normalizedMessageID($0).flatMap { queued[$0] } }
+                if let parent = inBatch.max(by: { $0.position < $1.position }) { return parent.ticketID }
+                return try await ledger.ticketForThread(messageIDs: thread)
+            }
+            TestFaults.abortIfRequested(messageID: request.sighting.messageID)
+            if case .post(let ticketID, _) = request.decision,
+               let id = request.sighting.messageID.flatMap(MessageKey.normalizedMessageID) {
+                queued[id] = (position, ticketID)
+            }
+            requests.append(request)
+        }
+        return requests
+    }
+
+    /// Releases messages marked in hand whose handling failed with an error: they will be handed over again.
+    private func endHandling(_ messages: ArraySlice<IncomingMessage>) async {
+        for message in messages { try? await ledger.endHandling(message.location) }
+    }
+}
+
+extension MessageLocation {
+    /// Whether `other` is a place in the same folder under the same UIDVALIDITY.
+    func isInFolder(of other: MessageLocation) -> Bool {
+        account == other.account && folder == other.folder && uidValidity == other.uidValidity
+    }
+}
