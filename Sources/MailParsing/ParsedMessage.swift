@@ -55,6 +55,11 @@ public struct ParsedMessage: Sendable {
 /// Reads `<id@host>` tokens from Message-ID, In-Reply-To and References values.
 enum MessageIdentifiers {
     static func parse(_ raw: [UInt8]) -> [String] {
+        raw.allSatisfy({ $0 < 0x80 }) ? parseASCII(raw) : parseCharacters(raw)
+    }
+
+    /// Reads the value character by character.
+    static func parseCharacters(_ raw: [UInt8]) -> [String] {
         let text = String(decoding: raw, as: UTF8.self)
         var identifiers: [String] = []
         var rest = Substring(text)
@@ -68,6 +73,28 @@ enum MessageIdentifiers {
             // Some senders omit the brackets; take the value as one identifier.
             let bare = text.trimmingWhitespace()
             if !bare.isEmpty, !bare.contains(where: \.isWhitespace) { identifiers.append(bare) }
+        }
+        return identifiers
+    }
+
+    /// The same reading of a value that is all ASCII (as identifiers nearly always are), byte by byte: each
+    /// character is one byte there but CR LF, and both of its bytes are white space as it is.
+    static func parseASCII(_ raw: [UInt8]) -> [String] {
+        let isWhitespace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
+        var identifiers: [String] = []
+        var index = 0
+        while let open = raw[index...].firstIndex(of: UInt8(ascii: "<")) {
+            guard let close = raw[open...].firstIndex(of: UInt8(ascii: ">")) else { break }
+            let identifier = raw[(open + 1)..<close].filter { !isWhitespace($0) }
+            if !identifier.isEmpty { identifiers.append(String(decoding: identifier, as: UTF8.self)) }
+            index = close + 1
+        }
+        if identifiers.isEmpty, let first = raw.firstIndex(where: { !isWhitespace($0) }) {
+            // Some senders omit the brackets; take the value as one identifier.
+            let last = raw.lastIndex(where: { !isWhitespace($0) })!
+            if !raw[first...last].contains(where: isWhitespace) {
+                identifiers.append(String(decoding: raw[first...last], as: UTF8.self))
+            }
         }
         return identifiers
     }
