@@ -11,21 +11,26 @@ import Foundation
 // (`BODY.PEEK[1.1]<0.N>`), so that bytes past the budget never cross the network; a text part cut
 // short ends in a visible marker.
 extension IMAPConnection {
-    /// Below this size the whole message is fetched at once: cheaper than a second round trip.
+    /// Below this size the whole message is fetched at once (its header from the first step, the rest
+    /// as `TEXT`): cheaper than a round trip for its sections.
     static let wholeMessageLimit = 64 * 1024
     /// The part of the header fetched with the structure, and the most fetched of the header of a
     /// forwarded message. A top-level header longer than this is fetched on, up to the budget.
     static let headerProbeBytes = 64 * 1024
     /// Allowed per message for UID, RFC822.SIZE, FLAGS and BODYSTRUCTURE in the first step's reply.
     static let structureAllowance = 2 * 1024 * 1024
+    /// The most asked for in one UID FETCH of text sections shared by several messages; a larger
+    /// group is fetched in several commands.
+    static let sectionGroupReplyLimit = 4 * 1024 * 1024
 
     /// Fetches the given messages of the selected folder without changing their flags; `checkpoint`
     /// gives their UIDVALIDITY and the first-start boundary. A message the server no longer has is
     /// left out; one whose answer lacks something asked for carries a `fetchProblem`.
     ///
     /// Round trips per batch, not per message: one UID FETCH for the structure and headers of all, one
-    /// for the whole of every small message (per distinct length asked for; usually one), then one per
-    /// larger message for its text sections.
+    /// for the rest (`TEXT`) of every small message (per distinct length asked for; usually one), then
+    /// one per distinct set of text sections of the larger messages (most share `1` or `1.1`). No byte
+    /// of a header is fetched twice.
     func messages(_ uids: [UInt32], in mailbox: MailboxKey, under checkpoint: Checkpoint) throws -> [FetchedMessage] {
         let probe = min(config.maxMessageBytes, Self.headerProbeBytes)
         let request = FetchRequest(size: true, flags: true, structure: true,
@@ -46,14 +51,8 @@ extension IMAPConnection {
             }
             reads.append(read)
         }
-        try readWholeMessages(&reads)
-        for index in reads.indices where reads[index].stage == .parts {
-            do {
-                try readTextSections(into: &reads[index])
-            } catch let problem as MissingAnswer {
-                reads[index].fail(problem)
-            }
-        }
+        try readSmallMessages(&reads)
+        try readTextSections(&reads)
         return reads.map(\.message)
     }
 
@@ -94,16 +93,17 @@ extension IMAPConnection {
         }
     }
 
-    /// The small messages of the batch whole, one UID FETCH per distinct length asked for. A message the
-    /// server says is larger than asked is read part by part instead.
-    private func readWholeMessages(_ reads: inout [MessageRead]) throws {
+    /// The small messages of the batch whole: their header came with the first step, the rest is
+    /// fetched as `TEXT`, one UID FETCH per distinct length asked for. A message the server says is
+    /// larger than asked is read part by part instead.
+    private func readSmallMessages(_ reads: inout [MessageRead]) throws {
         var byCap: [Int: [Int]] = [:]
         for (index, read) in reads.enumerated() {
             if case .whole(let cap) = read.stage { byCap[cap, default: []].append(index) }
         }
         for (cap, indices) in byCap.sorted(by: { $0.key < $1.key }) {
             let uids = indices.map { reads[$0].message.uid }
-            let request = FetchRequest(sections: [SectionRequest(name: "", length: cap)])
+            let request = FetchRequest(sections: [SectionRequest(name: "TEXT", length: cap)])
             let answers = try fetch(uids, request, budget: ReplyBudget(bytes: uids.count * cap + ReplyBudget.overhead))
             for index in indices {
                 let answer = answers[reads[index].message.uid] ?? FetchResponse()
@@ -112,30 +112,64 @@ extension IMAPConnection {
                     reads[index].fail(MissingAnswer(uid: reads[index].message.uid, host: config.host, missing: missing))
                     continue
                 }
-                let whole = answer.sections[""] ?? []
-                reads[index].message.fetchedBytes += whole.count
-                if whole.count < cap {
-                    reads[index].message.raw = whole
+                let text = answer.sections["TEXT"] ?? []
+                reads[index].message.fetchedBytes += text.count
+                if text.count < cap {
+                    reads[index].message.raw = reads[index].header + text
                     reads[index].stage = .done
                 } else {
-                    reads[index].left -= whole.count // the server said the message was smaller: read it part by part
+                    reads[index].left -= text.count // the server said the message was smaller: read it part by part
                     reads[index].stage = .parts
                 }
             }
         }
     }
 
-    /// A larger message's text sections within what is left of its budget, put together as a skeleton.
-    private func readTextSections(into read: inout MessageRead) throws {
-        guard let structure = read.structure else { return }
-        let plan = TextFetchPlan(structure: structure, budget: min(read.left, config.maxTextFetchBytes),
-                                 headerLimit: Self.headerProbeBytes)
-        var sections = plan.sections.isEmpty ? [:] : try fetch(read.message.uid, plan.sections).sections
-        read.message.fetchedBytes += sections.values.reduce(0) { $0 + $1.count }
-        for name in plan.empty { sections[name] = [] }
-        sections["HEADER"] = read.header
-        read.message.raw = SkeletonMessage(structure: structure, sections: sections, truncated: plan.truncated).bytes
-        read.stage = .done
+    /// The text sections of the larger messages within what is left of each one's budget, put
+    /// together as skeletons: one UID FETCH for each group of messages that ask for the same sections.
+    /// A section asked for whole is asked with the longest length of its group (the server sends no
+    /// more than there is); one asked for in part (past the budget, a forwarded message's header) only
+    /// shares a command with the same length. What comes back is cut to what each message asked for.
+    private func readTextSections(_ reads: inout [MessageRead]) throws {
+        var groups: [SectionGroup] = []
+        var groupOf: [[String]: Int] = [:]
+        for index in reads.indices where reads[index].stage == .parts {
+            guard let structure = reads[index].structure else { continue }
+            let plan = TextFetchPlan(structure: structure, budget: min(reads[index].left, config.maxTextFetchBytes),
+                                     headerLimit: Self.headerProbeBytes)
+            reads[index].plan = plan
+            guard !plan.sections.isEmpty else {
+                reads[index].finishSkeleton(with: [:])
+                continue
+            }
+            let key = plan.groupKey
+            if let group = groupOf[key], groups[group].admits(plan, within: Self.sectionGroupReplyLimit) {
+                groups[group].add(index, plan)
+            } else {
+                groupOf[key] = groups.count
+                groups.append(SectionGroup(index, plan))
+            }
+        }
+        for group in groups {
+            let uids = group.members.map { reads[$0].message.uid }
+            let request = FetchRequest(sections: group.sections)
+            let answers = try fetch(uids, request, budget: ReplyBudget(bytes: group.asked + ReplyBudget.overhead))
+            for index in group.members {
+                let uid = reads[index].message.uid
+                let answer = answers[uid] ?? FetchResponse()
+                let missing = FetchAnswers.missing(request, in: answer)
+                guard missing.isEmpty else {
+                    reads[index].fail(MissingAnswer(uid: uid, host: config.host, missing: missing))
+                    continue
+                }
+                var sections: [String: [UInt8]] = [:]
+                for section in reads[index].plan?.sections ?? [] {
+                    let bytes = answer.sections[section.name] ?? []
+                    sections[section.name] = section.length.map { Array(bytes.prefix($0)) } ?? bytes
+                }
+                reads[index].finishSkeleton(with: sections)
+            }
+        }
     }
 
     /// One message's answer to `sections`, or `MissingAnswer` when the server left any of them out.
@@ -194,10 +228,53 @@ private struct MessageRead {
     var structure: MessagePart?
     /// What is left of `max_message_bytes` after what was fetched.
     var left = 0
+    /// The text sections to fetch, once the message is read part by part.
+    var plan: TextFetchPlan?
 
     mutating func fail(_ problem: MissingAnswer) {
         message.fetchProblem = problem.description
         stage = .done
+    }
+
+    /// Puts the message together from its header, its structure and the text `sections` fetched.
+    mutating func finishSkeleton(with fetched: [String: [UInt8]]) {
+        guard let structure, let plan else { return }
+        var sections = fetched
+        message.fetchedBytes += fetched.values.reduce(0) { $0 + $1.count }
+        for name in plan.empty { sections[name] = [] }
+        sections["HEADER"] = header
+        message.raw = SkeletonMessage(structure: structure, sections: sections, truncated: plan.truncated).bytes
+        stage = .done
+    }
+}
+
+/// Messages of one batch that ask for the same text sections, fetched in one UID FETCH: each section
+/// with the longest length any of them asks for.
+private struct SectionGroup {
+    private(set) var members: [Int]
+    private(set) var sections: [SectionRequest]
+
+    init(_ index: Int, _ plan: TextFetchPlan) {
+        members = [index]
+        sections = plan.sections
+    }
+
+    /// The most the server may send for the group.
+    var asked: Int {
+        members.count * sections.reduce(0) { $0 + ($1.length ?? 0) }
+    }
+
+    /// Whether `plan` (of the same group key) can join without the group asking for more than `limit`.
+    func admits(_ plan: TextFetchPlan, within limit: Int) -> Bool {
+        let widened = zip(sections, plan.sections).reduce(0) { $0 + max($1.0.length ?? 0, $1.1.length ?? 0) }
+        return (members.count + 1) * widened <= limit
+    }
+
+    mutating func add(_ index: Int, _ plan: TextFetchPlan) {
+        members.append(index)
+        for (position, section) in plan.sections.enumerated() {
+            sections[position].length = max(sections[position].length ?? 0, section.length ?? 0)
+        }
     }
 }
 
@@ -210,6 +287,14 @@ struct TextFetchPlan: Equatable {
     private(set) var truncated: [String: Int] = [:]
     /// Text parts the structure says are empty: nothing to fetch.
     private(set) var empty: [String] = []
+    /// Sections asked for whole (their length is their size on the server).
+    private(set) var whole: Set<String> = []
+
+    /// What messages must share to be fetched in one command: the names of their sections, and the
+    /// length of each one not asked for whole.
+    var groupKey: [String] {
+        sections.map { whole.contains($0.name) ? $0.name : "\($0.name)<\($0.length ?? 0)>" }
+    }
 
     init(structure: MessagePart, budget: Int, headerLimit: Int) {
         var left = max(0, budget)
@@ -223,6 +308,7 @@ struct TextFetchPlan: Equatable {
             let length = min(left, body.size)
             if length < body.size { truncated[part.section] = body.size }
             if length > 0 { sections.append(SectionRequest(name: part.section, length: length)) }
+            if length > 0 && length == body.size { whole.insert(part.section) }
             if body.size == 0 { empty.append(part.section) }
             left -= length
         }

@@ -47,8 +47,10 @@ public struct MailboxWatcher: Sendable {
     var backoff = ReconnectBackoff()
     /// Failed fetches of one message, passes in a row, after which it is handed over unreadable.
     public static let fetchAttemptLimit = 5
-    /// Messages fetched per UID FETCH of structures.
-    private let batchSize = 20
+    /// Messages fetched per UID FETCH of structures, and handed over together (tests make it smaller).
+    var batchSize = 20
+    /// Called as the fetch of each batch starts, with its UIDs (tests observe the batches in flight).
+    var fetchStarted: (@Sendable ([UInt32]) -> Void)?
 
     public init(mailbox: MailboxConfig, folder: String, checkpoints: any CheckpointStore, logger: Logger,
                 actions: MailboxActionQueue? = nil) {
@@ -253,6 +255,7 @@ public struct MailboxWatcher: Sendable {
     /// ones back among them, in UID order; the error of the UID FETCH is kept for the pass to record.
     private func fetch(_ plan: BatchPlan, _ connection: IMAPConnection,
                        under checkpoint: Checkpoint) async -> FetchedBatch {
+        fetchStarted?(plan.readable + plan.unreadable.map(\.uid))
         guard !plan.readable.isEmpty else {
             return FetchedBatch(plan: plan, fetched: .success([]))
         }

@@ -1,13 +1,14 @@
 import CEtPan
 import Glibc
 
-/// Converts between IMAP section names as notegate writes them (`HEADER`, `1.2`, `2.HEADER`, and
+/// Converts between IMAP section names as notegate writes them (`HEADER`, `TEXT`, `1.2`, `2.HEADER`, and
 /// the empty name for the whole message) and libetpan's section structures.
 enum SectionName {
     /// A newly allocated libetpan section for `name`; the fetch attribute that takes it frees it.
     static func make(_ name: String) -> UnsafeMutablePointer<mailimap_section> {
         if name.isEmpty { return mailimap_section_new(nil) }
         if name == "HEADER" { return mailimap_section_new_header() }
+        if name == "TEXT" { return mailimap_section_new_text() }
         var numbers = name.split(separator: ".")
         let wantsHeader = numbers.last == "HEADER"
         if wantsHeader { numbers.removeLast() }

@@ -18,6 +18,14 @@ final class ScriptedIMAPServer: @unchecked Sendable {
         /// Every UID FETCH that asks for this message's sections other than HEADER is answered without them.
         var leavesOutText = false
         var size: Int { sections[""]?.count ?? 0 }
+
+        /// The section named `name`; `TEXT`, when not given, is the whole message after its `HEADER`.
+        func section(_ name: String) -> [UInt8]? {
+            if name == "TEXT", sections[name] == nil, let whole = sections[""], let header = sections["HEADER"] {
+                return Array(whole.dropFirst(header.count))
+            }
+            return sections[name]
+        }
     }
 
     enum Hostility: Equatable {
@@ -227,7 +235,7 @@ final class ScriptedIMAPServer: @unchecked Sendable {
             for match in items.matches(of: /BODY\.PEEK\[([^\]]*)\](?:<(\d+)\.(\d+)>)?/) {
                 let name = String(match.1)
                 if (hostility == .textSectionsLeftOut || message.leavesOutText) && name != "HEADER" { continue }
-                var bytes = message.sections[name] ?? []
+                var bytes = message.section(name) ?? []
                 var label = "BODY[\(name)]"
                 if let origin = match.2.flatMap({ Int($0) }), let length = match.3.flatMap({ Int($0) }) {
                     let from = min(origin, bytes.count)

@@ -61,6 +61,29 @@ struct ScriptedServerTests {
         #expect(messages[1].size > 64 * 1024)
         #expect(messages[1].fetchedBytes < 1_024)
         #expect(server.commands.contains { $0.contains("UID FETCH 2 (UID BODY.PEEK[1]<0.30>)") })
+        // The small messages' headers came with the structure: only the rest of them is fetched.
+        #expect(server.commands.contains { $0.contains("UID FETCH 1,3 (UID BODY.PEEK[TEXT]<0.") })
+        #expect(!server.commands.contains { $0.contains("BODY.PEEK[]") })
+    }
+
+    @Test func largerMessagesAskingForTheSameSectionsShareOneFetch() async throws {
+        var second = Self.mailbox[1]
+        second.uid = 4
+        let longer = "Please see the log attached, and the one before.\r\n"
+        second.sections["1"] = Array(longer.utf8)
+        second.bodyStructure = second.bodyStructure.replacingOccurrences(of: "\"7bit\" 30 1", with: "\"7bit\" \(longer.utf8.count) 1")
+        let server = try ScriptedIMAPServer(messages: Self.mailbox + [second], chatter: true)
+        defer { server.stop() }
+        let messages = try await Self.peek(server)
+        #expect(messages.map(\.uid) == [1, 2, 3, 4])
+        let raws = messages.map { String(decoding: $0.raw, as: UTF8.self) }
+        #expect(raws[1].contains("Please see the log attached.\r\n") && !raws[1].contains("the one before"))
+        #expect(raws[3].contains("Please see the log attached, and the one before."))
+        #expect(messages[1].fetchedBytes == Self.mailbox[1].sections["HEADER"]!.count + 30)
+        let sectionFetches = server.commands.filter { $0.contains("BODY.PEEK[1]") }
+        #expect(sectionFetches.count == 1)
+        #expect(sectionFetches.first?.contains("UID FETCH 2,4 (UID BODY.PEEK[1]<0.\(longer.utf8.count)>)") == true,
+                "\(sectionFetches)")
     }
 
     @Test func sectionLeftOutOfTheAnswerIsAProblemNeverAnEmptyMessage() async throws {
@@ -80,7 +103,7 @@ struct ScriptedServerTests {
         let events = EventRecorder()
         let task = startWatching(watcher, recorder: recorder, events: events)
         try await events.waitFor("a failed pass") {
-            if case .connectionFailed(let reason) = $0 { return reason.contains("without BODY[]<0.") }
+            if case .connectionFailed(let reason) = $0 { return reason.contains("without BODY[TEXT]<0.") }
             return false
         }
         await stop(task)

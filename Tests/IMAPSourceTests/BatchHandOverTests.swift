@@ -1,0 +1,205 @@
+import DovecotHarness
+import Foundation
+import GatewayConfig
+@testable import IMAPSource
+import Testing
+
+extension DovecotSuite {
+    /// `MailboxWatcher.run(batches:)`: each fetched batch is handed over at once, in UID order; its mailbox
+    /// actions are applied only once the handler returned; the next batch is fetched while one is handled,
+    /// never more than that.
+    @Suite("Handing over a batch at a time")
+    struct BatchHandOverTests {
+        /// Records the batches a watcher hands over and the fetches it starts.
+        actor BatchRecorder {
+            private(set) var batches: [[UInt32]] = []
+            /// The flags each message had on the server while its batch was being handled.
+            private(set) var flagsWhileHandled: [UInt32: [String]] = [:]
+
+            func record(_ batch: [UInt32]) { batches.append(batch) }
+            func recordFlags(_ flags: [UInt32: [String]]) { flagsWhileHandled.merge(flags) { $1 } }
+
+            func waitForBatches(_ count: Int) async throws -> [[UInt32]] {
+                try await eventually("\(count) batches") { await self.batches.count >= count }
+                return batches
+            }
+        }
+
+        static func watcher(_ server: DovecotServer, actions: MailboxConfig.OutcomeActions, batchSize: Int,
+                            store: InMemoryCheckpointStore = InMemoryCheckpointStore()) -> MailboxWatcher {
+            var watcher = MailboxWatcher(mailbox: mailboxConfig(server, actions: actions, startFrom: .all),
+                                         folder: "INBOX", checkpoints: store, logger: testLogger)
+            watcher.batchSize = batchSize
+            return watcher
+        }
+
+        @Test func eachBatchIsHandedOverOnceInUIDOrderAndItsActionsWaitForTheHandler() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            for index in 1...7 { try server.append(textMessage(subject: "[#\(index)] batch")) }
+            let watcher = Self.watcher(server, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
+                                       batchSize: 3)
+            let recorder = BatchRecorder()
+            let task = Task {
+                try await watcher.run(batches: { messages in
+                    await recorder.record(messages.map(\.uid))
+                    // Nothing of this batch is marked on the server before the handler returned.
+                    let flags = try server.flags(in: "INBOX").filter { uid, _ in messages.contains { $0.uid == uid } }
+                    await recorder.recordFlags(flags)
+                    return messages.map { _ in .posted }
+                })
+            }
+            let batches: [[UInt32]]
+            do {
+                batches = try await recorder.waitForBatches(3)
+                try await eventually("every message marked seen") {
+                    try server.flags(in: "INBOX").values.allSatisfy { $0.contains("\\Seen") }
+                }
+            } catch {
+                await stop(task)
+                throw error
+            }
+            await stop(task)
+            #expect(batches == [[1, 2, 3], [4, 5, 6], [7]])
+            let flagsWhileHandled = await recorder.flagsWhileHandled
+            #expect(flagsWhileHandled.count == 7)
+            #expect(flagsWhileHandled.values.allSatisfy { !$0.contains("\\Seen") })
+        }
+
+        @Test func handlerThatThrowsLeavesTheBatchUntouchedAndItComesAgain() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            for index in 1...4 { try server.append(textMessage(subject: "[#\(index)] retried")) }
+            let store = InMemoryCheckpointStore()
+            let watcher = Self.watcher(server, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
+                                       batchSize: 2, store: store)
+            let refused = BatchRecorder()
+            let failing = Task {
+                try await watcher.run(batches: { messages in
+                    await refused.record(messages.map(\.uid))
+                    throw LedgerDown()
+                })
+            }
+            await #expect(throws: LedgerDown.self) { try await failing.value }
+            #expect(await refused.batches == [[1, 2]])
+            #expect(try server.flags(in: "INBOX").values.allSatisfy { !$0.contains("\\Seen") })
+            let checkpoint = await store.checkpoint(for: watcher.key)
+            #expect(checkpoint?.lastUID == 0)
+
+            let accepted = BatchRecorder()
+            let task = Task {
+                try await watcher.run(batches: { messages in
+                    await accepted.record(messages.map(\.uid))
+                    return messages.map { _ in .posted }
+                })
+            }
+            let batches: [[UInt32]]
+            do {
+                batches = try await accepted.waitForBatches(2)
+                try await eventually("every message marked seen") {
+                    try server.flags(in: "INBOX").values.allSatisfy { $0.contains("\\Seen") }
+                }
+            } catch {
+                await stop(task)
+                throw error
+            }
+            await stop(task)
+            #expect(batches == [[1, 2], [3, 4]])
+            #expect(await store.checkpoint(for: watcher.key)?.lastUID == 4)
+        }
+
+        @Test func wrongNumberOfOutcomesStopsTheWatcherAndAppliesNothing() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            for index in 1...2 { try server.append(textMessage(subject: "[#\(index)] miscounted")) }
+            let watcher = Self.watcher(server, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
+                                       batchSize: 20)
+            let task = Task {
+                try await watcher.run(batches: { _ in [.posted] })
+            }
+            let error = await #expect(throws: OutcomeCountMismatch.self) { try await task.value }
+            #expect(error?.description.hasPrefix("the batch handler returned 1 outcomes for 2 messages") == true)
+            #expect(try server.flags(in: "INBOX").values.allSatisfy { !$0.contains("\\Seen") })
+        }
+
+        /// While batch n is handled, batch n + 1 is fetched, and batch n + 2 is not: the handler of each
+        /// batch waits until the next fetch started, then gives a batch too many the time to start.
+        @Test func theNextBatchIsFetchedWhileOneIsHandledAndNoMore() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            for index in 1...9 { try server.append(textMessage(subject: "[#\(index)] pipelined")) }
+            let recorder = BatchRecorder()
+            let fetchLog = FetchLog()
+            var watcher = Self.watcher(server, actions: .init(posted: .keep, skipped: .keep, failed: .keep),
+                                       batchSize: 2)
+            watcher.fetchStarted = { fetchLog.append($0) }
+            let startedWhileHandling = StartedFetches()
+            let task = Task { [watcher] in
+                try await watcher.run(batches: { messages in
+                    let handled = await recorder.batches.count
+                    await recorder.record(messages.map(\.uid))
+                    if messages.last?.uid != 9 {
+                        try await eventually("the fetch of batch \(handled + 2) to start", timeout: .seconds(30)) {
+                            fetchLog.fetches.count >= handled + 2
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(200))
+                    await startedWhileHandling.append(fetchLog.fetches.count)
+                    return messages.map { _ in .posted }
+                })
+            }
+            let batches: [[UInt32]]
+            do {
+                batches = try await recorder.waitForBatches(5)
+                try await eventually("the last handler to return") { await startedWhileHandling.counts.count == 5 }
+            } catch {
+                await stop(task)
+                throw error
+            }
+            await stop(task)
+            #expect(batches == [[1, 2], [3, 4], [5, 6], [7, 8], [9]])
+            // Batch n (from 1) is handled with batches 1...n+1 fetched, the last one with all five.
+            let counts = await startedWhileHandling.counts
+            #expect(counts == [2, 3, 4, 5, 5], "fetches started while each batch was handled: \(counts)")
+            #expect(fetchLog.fetches == batches)
+        }
+
+        @Test func singleMessageHandlerThatThrowsStillHasTheActionsOfTheMessagesBefore() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            for index in 1...3 { try server.append(textMessage(subject: "[#\(index)] one at a time")) }
+            let watcher = Self.watcher(server, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
+                                       batchSize: 20)
+            let task = Task {
+                try await watcher.run({ message in
+                    if message.uid == 3 { throw LedgerDown() }
+                    return .posted
+                })
+            }
+            await #expect(throws: LedgerDown.self) { try await task.value }
+            let flags = try server.flags(in: "INBOX")
+            #expect(flags[1]?.contains("\\Seen") == true)
+            #expect(flags[2]?.contains("\\Seen") == true)
+            #expect(flags[3]?.contains("\\Seen") == false)
+        }
+    }
+}
+
+private struct LedgerDown: Error {}
+
+private actor StartedFetches {
+    private(set) var counts: [Int] = []
+
+    func append(_ count: Int) { counts.append(count) }
+}
+
+/// The fetches a watcher started, in order; written from the watcher's fetch tasks.
+private final class FetchLog: @unchecked Sendable {
+    // `started` is guarded by `lock`.
+    private let lock = NSLock()
+    private var started: [[UInt32]] = []
+
+    var fetches: [[UInt32]] { lock.withLock { started } }
+
+    func append(_ uids: [UInt32]) { lock.withLock { started.append(uids) } }
+}
