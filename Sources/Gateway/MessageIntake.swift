@@ -12,6 +12,9 @@ import NoteExtraction
 /// recorded as in hand, until its outcome is recorded. A message that was in hand when the process
 /// died `crashLimit` times is not parsed again: it is recorded `dead` with reason
 /// `crashed-while-parsing`, and the gateway goes on with the next message instead of crash-looping.
+///
+/// A watcher's batch goes through `ingest(_:)` of a batch (group commit): one transaction marks it in hand,
+/// one records it.
 public struct MessageIntake: Sendable {
     /// Reasons the gateway adds to the extractor's `SkipReason`s.
     public enum GatewaySkip {
