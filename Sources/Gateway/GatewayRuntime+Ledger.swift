@@ -16,10 +16,16 @@ extension GatewayRuntime {
             return try GatewayRuntime(configuration: configuration, logger: logger, metrics: metrics, observer: observer)
         }
         let location = try PostgresLedgerLocation(url: url, poolSize: configuration.ledger.poolSize)
-        let ledger = try await PostgresLedger.open(location, logger: logger.child("notegate.ledger"))
+        let ledger = try await PostgresLedger.open(location, owner: configuration.ledger.instance,
+                                                   logger: logger.child("notegate.ledger"))
         logger.info("ledger on PostgreSQL", metadata: ["ledger": "\(location)", "instance": "\(ledger.owner)"])
         return try GatewayRuntime(configuration: configuration, logger: logger, metrics: metrics, ledger: ledger,
                                   observer: observer)
+    }
+
+    /// Closes a PostgreSQL ledger; nothing for a SQLite file.
+    func closeSharedLedger() async {
+        await (ledger as? PostgresLedger)?.close()
     }
 
     /// `/healthz`: a PostgreSQL ledger that does not answer within 2 s is a problem; the SQLite file has none.

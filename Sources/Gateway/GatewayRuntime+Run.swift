@@ -34,7 +34,9 @@ extension GatewayRuntime {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for watcher in watchers {
                 group.addTask {
-                    try await watcher.run(batches: self.handleBatch) { await self.watcherEvent(watcher.key, $0) }
+                    try await self.watchOnceIfOwned(watcher.key) {
+                        try await watcher.run(batches: self.handleBatch) { await self.watcherEvent(watcher.key, $0) }
+                    }
                 }
             }
             if !PostingPause.isOn {
@@ -47,7 +49,8 @@ extension GatewayRuntime {
                 throw PassFinished()
             }
             do {
-                try await group.next()
+                // A folder another instance watches ends its task at once; the pass goes on.
+                while try await group.next() != nil {}
             } catch is PassFinished {
                 group.cancelAll()
                 return
@@ -77,7 +80,10 @@ extension GatewayRuntime {
             }
             let counts = try await ledger.counts()
             var actionsPending = 0
-            for queue in actionQueues.values { actionsPending += try await queue.pendingCount }
+            let ownedElsewhere = await tally.ownedElsewhere
+            for (key, queue) in actionQueues where !ownedElsewhere.contains(key) {
+                actionsPending += try await queue.pendingCount
+            }
             if await tally.caughtUp.isSuperset(of: keys), PostingPause.isOn
                 || (counts[.pending] ?? 0) + (counts[.retrying] ?? 0) + (counts[.posting] ?? 0) == 0,
                actionsPending == 0 {
@@ -98,7 +104,9 @@ struct MailboxService: Service {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for watcher in runtime.watchers {
                         group.addTask {
-                            try await watcher.run(batches: runtime.handleBatch) { await runtime.watcherEvent(watcher.key, $0) }
+                            try await runtime.watchWhileOwned(watcher.key) {
+                                try await watcher.run(batches: runtime.handleBatch) { await runtime.watcherEvent(watcher.key, $0) }
+                            }
                         }
                     }
                     try await group.waitForAll()

@@ -207,9 +207,11 @@ public final class GatewayRuntime: Sendable {
         }
     }
 
-    /// Closes the HTTP client. The ledger closes with the runtime.
+    /// Closes the HTTP client, and a PostgreSQL ledger (its folders and unbegun claims are free for the other
+    /// instances at once). A SQLite ledger closes with the runtime.
     public func shutdown() async {
         try? await client.shutdown()
+        await closeSharedLedger()
     }
 
     /// How notes are found and written, from the config's `notes` and `senders` sections.
@@ -299,6 +301,15 @@ actor RunTally {
     /// `key` is parked: it is done for a single pass, which reports it.
     func parked(_ key: MailboxKey, reason: String) {
         summary.parked["\(key.account) \(key.folder)"] = reason
+        caughtUp.insert(key)
+    }
+
+    /// Folders another instance watches: a single pass skips them (and their mailbox actions), and says so.
+    private(set) var ownedElsewhere: Set<MailboxKey> = []
+
+    func ownedElsewhere(_ key: MailboxKey, owner: String?) {
+        summary.ownedElsewhere["\(key.account) \(key.folder)"] = owner ?? "(unknown)"
+        ownedElsewhere.insert(key)
         caughtUp.insert(key)
     }
 }

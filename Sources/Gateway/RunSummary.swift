@@ -11,6 +11,9 @@ public struct RunSummary: Sendable, Equatable {
     /// Mailbox folders (`name folder`) the server refused the configuration of, with the reason: none of
     /// their mail was read.
     public var parked: [String: String] = [:]
+    /// Mailbox folders (`name folder`) another instance sharing the ledger watches, with its name: this pass
+    /// left them, and their mailbox actions, to it.
+    public var ownedElsewhere: [String: String] = [:]
 
     public init() {}
 
@@ -35,7 +38,8 @@ public struct RunSummary: Sendable, Equatable {
         }
     }
 
-    /// `posted 9, skipped 4 (auto-reply 1, no-ticket 3), dead 0, uncertain 0`, then a line for each parked mailbox.
+    /// `posted 9, skipped 4 (auto-reply 1, no-ticket 3), dead 0, uncertain 0`, then a line for each parked mailbox
+    /// and for each folder another instance watches.
     public var description: String {
         let skips = skipped.values.reduce(0, +)
         let reasons = skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -43,6 +47,8 @@ public struct RunSummary: Sendable, Equatable {
         if alreadySeen > 0 { parts.append("already seen \(alreadySeen)") }
         parts += ["dead \(dead)", "uncertain \(uncertain)"]
         let parkedText = parked.sorted { $0.key < $1.key }.map { "\nmailbox \($0.key) parked: \($0.value)" }
-        return parts.joined(separator: ", ") + parkedText.joined()
+        let elsewhereText = ownedElsewhere.sorted { $0.key < $1.key }
+            .map { "\nmailbox \($0.key) skipped: watched by instance \($0.value)" }
+        return parts.joined(separator: ", ") + parkedText.joined() + elsewhereText.joined()
     }
 }

@@ -36,7 +36,10 @@ actor OwnershipSession {
 
     deinit {
         monitor?.cancel()
-        connection?.close().whenComplete { _ in }
+        if let connection {
+            // Kept until closed: a connection released before its close completes traps in debug builds.
+            connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
     }
 
     /// Connects and takes the instance name; throws `PostgresLedgerError.instanceNameInUse` when another running
@@ -191,6 +194,6 @@ actor OwnershipSession {
         }
         held.removeAll()
         self.connection = nil
-        connection.close().whenComplete { _ in }
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 }

@@ -40,7 +40,19 @@ extension PostgresLedger {
     /// one statement: rows another instance is claiming at the same moment are skipped (`SKIP LOCKED`), and
     /// rows under another instance's live claim are not due here. So two instances never take the same entry,
     /// and neither spends a rate-limit slot on an entry the other is posting.
+    ///
+    /// A database that does not answer within `duePostsDeadline` has no posts due now: the posting loop looks
+    /// again on its next turn, and a stop is not held up by the pool's minute-long wait for a connection.
     public func duePosts(now: Date, limit: Int) async throws -> [LedgerEntry] {
+        let claimed = try await withinDeadline(Self.duePostsDeadline) { try await self.claimDuePosts(now: now, limit: limit) }
+        guard let claimed else {
+            logger.warning("the ledger database did not answer within \(Self.duePostsDeadline); no posts are taken now")
+            return []
+        }
+        return claimed
+    }
+
+    private func claimDuePosts(now: Date, limit: Int) async throws -> [LedgerEntry] {
         try await client.withConnection { connection in
             let claimed = try await rows("""
                 UPDATE messages SET claimed_by = \(owner), \

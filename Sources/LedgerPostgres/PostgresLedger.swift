@@ -24,11 +24,15 @@ public final class PostgresLedger: LedgerStore {
     private let renewer = Mutex<Task<Void, Never>?>(nil)
     /// What `recoverInterruptedPosts` was told to do with uncertain posts; the renewal's sweep follows it.
     let recoveryPolicy = Mutex<UncertainPolicy?>(nil)
+    /// Set by the first `close` (or `abandon`): a second one does nothing.
+    private let isClosed = Mutex(false)
     /// How long an instance's row lives without renewal.
     public static let instanceLease: TimeInterval = 30
     /// How long a claim on a due post (`duePosts`) keeps other instances off it, in seconds: long enough for
     /// a batch to wait its turns under the rate limit, short enough that a killed instance's claims free soon.
     public static let claimLifetime: Double = 30
+    /// How long `duePosts` waits for the database before it answers that nothing is due now.
+    static let duePostsDeadline: Duration = .seconds(5)
 
     private init(location: PostgresLedgerLocation, owner: String, client: PostgresClient,
                  clock: @escaping @Sendable () -> Date, logger: Logger) {
@@ -147,30 +151,32 @@ public final class PostgresLedger: LedgerStore {
     public func ping(timeout: Duration = .seconds(2)) async -> Bool {
         let client = client
         let logger = logger
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await client.query("SELECT 1", logger: logger)) != nil }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let answered = await group.next() ?? false
-            group.cancelAll()
-            return answered
-        }
+        return (try? await withinDeadline(timeout) { try await client.query("SELECT 1", logger: logger) }) != nil
     }
 
+    /// How long closing waits for the database to take back this instance's claims and row.
+    static let closeDeadline: Duration = .seconds(3)
+
     /// Gives up this instance's folders and the posts it claimed but did not begin, ends its row (so nothing
-    /// waits for it to expire) and closes the connections.
+    /// waits for it to expire) and closes the connections. Idempotent.
     public func close() async {
+        guard isClosed.withLock({ closed in
+            defer { closed = true }
+            return !closed
+        }) else { return }
         let renewing = renewer.withLock { $0 }
         renewing?.cancel()
         _ = await renewing?.value
         await ownershipSession.close()
-        _ = try? await client.query("""
-            UPDATE messages SET claimed_by = NULL, claim_expires_at = NULL
-            WHERE claimed_by = \(owner) AND state <> 'posting'
-            """, logger: logger)
-        _ = try? await client.query("DELETE FROM instances WHERE owner = \(owner)", logger: logger)
+        // A database that does not answer must not hold the stop up: the claims expire, the row too.
+        let (client, owner, logger) = (client, owner, logger)
+        _ = try? await withinDeadline(Self.closeDeadline) {
+            try await client.query("""
+                UPDATE messages SET claimed_by = NULL, claim_expires_at = NULL
+                WHERE claimed_by = \(owner) AND state <> 'posting'
+                """, logger: logger)
+            try await client.query("DELETE FROM instances WHERE owner = \(owner)", logger: logger)
+        }
         runner.cancel()
         _ = await runner.value
     }
@@ -178,6 +184,7 @@ public final class PostgresLedger: LedgerStore {
     /// Stops as a killed process would, for tests: the database sessions end, nothing is given back first
     /// (claims, the `instances` row and in-flight posts stay as they are).
     public func abandon() async {
+        isClosed.withLock { $0 = true }
         renewer.withLock { $0?.cancel() }
         await ownershipSession.close()
         runner.cancel()

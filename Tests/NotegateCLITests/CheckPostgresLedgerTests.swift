@@ -29,7 +29,7 @@ import Testing
             let ledger = try await PostgresLedger.open(try PostgresLedgerLocation(url: server.url()), owner: "test")
             await ledger.close()
             let migrated = try await NotegateBinary.run(["check", "--config", config])
-            #expect(migrated.lines.contains { $0.hasPrefix("ok    ledger") && $0.contains("schema v1-ledger") },
+            #expect(migrated.lines.contains { $0.hasPrefix("ok    ledger") && $0.contains("schema \(PostgresLedger.migrations.last ?? "")") },
                     "\(migrated.stdout)")
 
             server.stop()
