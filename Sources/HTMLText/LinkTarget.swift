@@ -44,7 +44,7 @@ struct LinkTarget: Equatable {
 extension String {
     /// The string without leading and trailing whitespace (including no-break spaces).
     func trimmingSpaces() -> String {
-        let trimmedStart = drop { $0.isWhitespace }
-        return String(trimmedStart.reversed().drop { $0.isWhitespace }.reversed())
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...lastIndex(where: { !$0.isWhitespace })!])
     }
 }
