@@ -95,7 +95,8 @@ public actor PostgresCallSlots: CallGate {
     /// reached the slot comes back on its own once its hold ends.
     public func release(_ permit: CallPermit) async {
         let statement: PostgresQuery = """
-            UPDATE rate_slots SET held_by = NULL, reusable_at = clock_timestamp() + \(limit.window.seconds) * interval '1 second'
+            UPDATE rate_slots
+            SET held_by = NULL, reusable_at = clock_timestamp() + \(limit.window.seconds) * interval '1 second'
             WHERE key_hash = \(keyHash) AND slot = \(permit.slot) AND grant_id = \(permit.grant) AND held_by = \(owner)
             RETURNING slot
             """
@@ -117,7 +118,8 @@ public actor PostgresCallSlots: CallGate {
     /// Grants nothing, to any instance, for `duration` from now on the database's clock.
     public func pause(for duration: Duration) async {
         let statement: PostgresQuery = """
-            UPDATE rate_keys SET paused_until = GREATEST(paused_until, clock_timestamp() + \(duration.seconds) * interval '1 second')
+            UPDATE rate_keys
+            SET paused_until = GREATEST(paused_until, clock_timestamp() + \(duration.seconds) * interval '1 second')
             WHERE key_hash = \(keyHash)
             """
         let paused = Task { [client, logger] in try await client.query(statement, logger: logger) }
@@ -141,7 +143,8 @@ public actor PostgresCallSlots: CallGate {
             try await client.query(
                 "INSERT INTO rate_keys(key_hash) VALUES (\(keyHash)) ON CONFLICT DO NOTHING", logger: logger)
             try await client.query("""
-                INSERT INTO rate_slots(key_hash, slot) SELECT \(keyHash), slot FROM generate_series(0, \(limit.calls - 1)) AS slot
+                INSERT INTO rate_slots(key_hash, slot)
+                SELECT \(keyHash), slot FROM generate_series(0, \(limit.calls - 1)) AS slot
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
             // A slot beyond a lowered limit goes once it carries nothing; until then no instance with the new
@@ -178,7 +181,8 @@ public actor PostgresCallSlots: CallGate {
             RETURNING s.slot, s.grant_id
             """
         return try await database("take a call slot") { [client, logger] in
-            for try await (slot, grant) in try await client.query(statement, logger: logger).decode((Int32, Int64).self) {
+            let rows = try await client.query(statement, logger: logger)
+            for try await (slot, grant) in rows.decode((Int32, Int64).self) {
                 return CallPermit(slot: Int(slot), grant: grant)
             }
             return nil
@@ -192,8 +196,9 @@ public actor PostgresCallSlots: CallGate {
         let statement: PostgresQuery = """
             SELECT EXTRACT(EPOCH FROM GREATEST(
                 (SELECT paused_until FROM rate_keys WHERE key_hash = \(keyHash)),
-                (SELECT min(LEAST(reusable_at, CASE WHEN held_by IS NOT NULL
-                                                    THEN clock_timestamp() + \(limit.window.seconds) * interval '1 second' END))
+                (SELECT min(LEAST(reusable_at,
+                                  CASE WHEN held_by IS NOT NULL
+                                  THEN clock_timestamp() + \(limit.window.seconds) * interval '1 second' END))
                  FROM rate_slots WHERE key_hash = \(keyHash) AND slot < \(limit.calls))
             ) - clock_timestamp())::float8
             """

@@ -28,7 +28,8 @@ struct SharedRateLimitTests {
                         return await group.reduce(into: [PostOutcome]()) { $0.append($1) }
                     }
                     let notPosted = outcomes.filter { $0.kind != .posted }
-                    #expect(notPosted.isEmpty, "\(notPosted.count) not posted, the first: \(notPosted.first.map { "\($0)" } ?? "")")
+                    #expect(notPosted.isEmpty,
+                            "\(notPosted.count) not posted, the first: \(notPosted.first.map { "\($0)" } ?? "")")
                     #expect(await sandbox.account.stats().rateLimited == 0)
                     let received = await sandbox.account.notes()
                     let missing = Set(1...notes).subtracting(received.map(\.ticketID))
@@ -59,6 +60,7 @@ struct SharedRateLimitTests {
             // The instance is gone with both calls in flight: nothing will ever hand their slots back.
             await dead.abandon()
             let firstGrantToDead = try server.psql("SELECT min(granted_at) FROM rate_slots WHERE held_by = 'dead'")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
 
             try await withInstances(["survivor"], server: server, configuration: configuration,
                                     holdMargin: margin) { instances in
@@ -71,7 +73,7 @@ struct SharedRateLimitTests {
                 // (1 s) had passed.
                 let early = try server.psql("""
                     SELECT count(*) FROM rate_slots
-                    WHERE granted_at < '\(firstGrantToDead.trimmingCharacters(in: .whitespacesAndNewlines))'::timestamptz
+                    WHERE granted_at < '\(firstGrantToDead)'::timestamptz
                         + interval '2.5 seconds'
                     """)
                 #expect(early.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
@@ -112,7 +114,8 @@ struct SharedRateLimitTests {
                 var configuration = SandboxFixture.clientConfiguration(for: sandbox)
                 // The gates allow more than the server, so the server's 429 is what holds them back.
                 configuration.rateLimit = RateLimit(calls: 10, per: .seconds(1))
-                try await withInstances(["first", "second"], server: server, configuration: configuration) { instances in
+                try await withInstances(["first", "second"], server: server,
+                                        configuration: configuration) { instances in
                     let note = NoteRequest(ticketID: 143, text: "x")
                     #expect(await instances[0].client.post(note).kind == .posted)
                     #expect(await instances[0].client.post(note).kind == .posted)
