@@ -85,22 +85,58 @@ func seconds(_ duration: Duration) -> Double {
 }
 
 if draining {
-    // The sustained rate over whole 5-second windows counted from the first note: the notes the sandbox
-    // received in those windows over their length. At the ceiling every whole window holds 25, so a perfect
-    // run shows 1.000 for any N; the last, partial window is left out (counting it as full, as
-    // `(N - 25) / span` did, read low by up to one window's worth, the more the fewer notes).
-    let sorted = notes.sorted { $0.receivedAt < $1.receivedAt }
-    let span = sorted.last!.receivedAt.timeIntervalSince(sorted[0].receivedAt)
-    let wholeWindows = max(1, Int(span / 5))
-    let inWholeWindows = sorted.filter { $0.receivedAt.timeIntervalSince(sorted[0].receivedAt) < Double(wholeWindows * 5) }
-    let sustained = Double(inWholeWindows.count) / Double(wholeWindows * 5)
-    print(String(format: "drain: %d messages, %d notes posted in %.1f s; sustained %.3f notes/s = %.3f of the 5/s ceiling; %d 429s",
-                 count, summary.posted, seconds(total), sustained, sustained / 5, stats.rateLimited))
+    print(DrainFigure(notes: notes.map(\.receivedAt)).line(messages: count, posted: summary.posted,
+                                                           seconds: seconds(total), rateLimited: stats.rateLimited))
 } else {
     let peakKiB = PeakMemory.residentKiB()
     print(String(format: "ingest: %d messages recorded in %.1f s = %.0f messages/s (all posted after %.1f s, %d notes); peak RSS %.1f MiB",
                  count, seconds(ingestTime), Double(count) / seconds(ingestTime), seconds(total), notes.count,
                  Double(peakKiB) / 1024))
+}
+
+/// The drain at the sandbox's limit, right for any number of notes. The limit lets no more than 25 calls
+/// into any 5 seconds, so note `25·k + 1` can reach the server no sooner than `5·k` s after the first. With
+/// `k` = ⌊(n − 1) / 25⌋, the whole windows the n notes need beyond the first, the figure is `5·k` over the time
+/// note `25·k + 1` actually came after note 1: 1.000 for a run at the ceiling whatever n (the sandbox
+/// refuses anything faster). The last window's notes after note `25·k + 1` do not count, so a
+/// partial last window does not read as a slow one. The time above `5·k`, divided by `k`, is what each
+/// window cost beyond the limit itself: the governor's round trip per slot and window (see CallWindow), the
+/// ledger commit before each call, scheduling. With 25 notes or fewer the limit never binds and there is no
+/// drain to measure.
+struct DrainFigure {
+    static let callsPerWindow = 25
+    static let window = 5.0
+
+    /// Arrival times at the sandbox, in order.
+    let arrivals: [Date]
+
+    init(notes: [Date]) {
+        arrivals = notes.sorted()
+    }
+
+    /// k: whole windows between the first note and note 25·k + 1; 0 when there is no drain to measure.
+    var wholeWindows: Int { max(0, arrivals.count - 1) / Self.callsPerWindow }
+
+    /// The time from the first note to note 25·k + 1.
+    var span: Double {
+        arrivals[wholeWindows * Self.callsPerWindow].timeIntervalSince(arrivals[0])
+    }
+
+    func line(messages: Int, posted: Int, seconds: Double, rateLimited: Int) -> String {
+        let head = String(format: "drain: %d messages, %d notes posted in %.1f s", messages, posted, seconds)
+        guard wholeWindows > 0 else {
+            return head + "; \(arrivals.count) notes fit in one window, so the limit never binds: no drain to measure; "
+                + "\(rateLimited) 429s"
+        }
+        let minimum = Double(wholeWindows) * Self.window
+        let fraction = minimum / span
+        let windows = wholeWindows == 1 ? "1 whole window" : "\(wholeWindows) whole windows"
+        return head + String(format: "; note %d came %.2f s after note 1, the limit allows %.0f s at the soonest (\(windows)): "
+                             + "%.4f of the 5/s ceiling = %.3f notes/s sustained, %.0f ms per window above 5 s; %d 429s",
+                             wholeWindows * Self.callsPerWindow + 1, span, minimum, fraction,
+                             fraction * Double(Self.callsPerWindow) / Self.window,
+                             (span - minimum) / Double(wholeWindows) * 1000, rateLimited)
+    }
 }
 
 /// The process's peak resident set size (VmHWM), in KiB.
