@@ -56,14 +56,16 @@ public final class PostgresLedgerImport: Sendable {
     public let location: PostgresLedgerLocation
     /// Roll every transaction back instead of committing it.
     public let dryRun: Bool
-    private let client: PostgresClient
+    let client: PostgresClient
     private let runner: Task<Void, Never>
-    private let logger: Logger
+    let logger: Logger
     /// Migrations a dry run applies inside each of its transactions (rolled back with it), so that it can
     /// count against a database that has no notegate tables yet.
     private let schemaToSimulate: [PostgresLedgerSchema.Migration]
     /// What `reserveIDs` was given: a dry run numbers taken ids above it, as the moved sequence would.
-    private let reservedThrough = Mutex<Int64>(0)
+    let reservedThrough = Mutex<Int64>(0)
+    /// Entries a dry run gave new ids in its earlier batches (rolled back), to number on from there.
+    let renumberedInDryRun = Mutex<Int64>(0)
 
     private init(location: PostgresLedgerLocation, dryRun: Bool, client: PostgresClient, runner: Task<Void, Never>,
                  schemaToSimulate: [PostgresLedgerSchema.Migration], logger: Logger) {
@@ -144,17 +146,6 @@ public final class PostgresLedgerImport: Sendable {
             """, logger: logger)
     }
 
-    /// Copies `entries` with their sightings, in one transaction.
-    public func importEntries(_ entries: [LedgerEntry]) async throws -> Counts {
-        try await transaction { connection in
-            var counts = Counts()
-            for entry in entries {
-                try await importEntry(entry, into: &counts, connection)
-            }
-            return counts
-        }
-    }
-
     /// Copies the checkpoints, in one transaction: a folder PostgreSQL has no checkpoint for gets the SQLite one;
     /// one it has under the same UIDVALIDITY moves to the SQLite one if that is later.
     public func importCheckpoints(_ checkpoints: [SQLiteLedgerExport.StoredCheckpoint]) async throws -> Counts {
@@ -175,106 +166,14 @@ public final class PostgresLedgerImport: Sendable {
 
     // MARK: - Rows
 
-    private func importEntry(_ entry: LedgerEntry, into counts: inout Counts, _ connection: PostgresConnection)
-        async throws {
-        let present: (id: Int64, state: LedgerState.Name)
-        if let id = try await insert(entry, connection) {
-            counts.newEntries[entry.state.name, default: 0] += 1
-            if id != entry.id.rawValue {
-                counts.renumbered[entry.id] = LedgerEntryID(rawValue: id)
-            }
-            present = (id, entry.state.name)
-        } else {
-            guard let existing = try await entryWithKey(entry.key, connection) else {
-                throw PostgresLedgerError("entry \(entry.id) (message \(entry.key)) was neither inserted nor found "
-                    + "in \(location); run the migration again")
-            }
-            counts.entriesPresent += 1
-            present = existing
-        }
-        for sighting in entry.sightings {
-            // Under an entry PostgreSQL already had, the outcome that counts is PostgreSQL's: an action still due
-            // in SQLite becomes the one its state calls for (none while it is still to be posted).
-            let dueAction = present.state == entry.state.name
-                ? sighting.dueAction : sighting.dueAction.flatMap { _ in DueAction(state: present.state) }
-            let location = sighting.location
-            let inserted = try await connection.query("""
-                INSERT INTO sightings(entry_id, account, folder, uid_validity, uid, seen_at, due_action)
-                VALUES (\(present.id), \(location.account), \(location.folder), \(Int64(location.uidValidity)), \
-                \(Int64(location.uid)), \(MicrosecondTimestamp(sighting.seenAt)), \(dueAction?.rawValue))
-                ON CONFLICT DO NOTHING RETURNING id
-                """, logger: logger).collect()
-            if inserted.isEmpty {
-                counts.sightingsPresent += 1
-            } else {
-                counts.newSightings += 1
-                if let dueAction {
-                    counts.newDueActions[dueAction, default: 0] += 1
-                }
-            }
-        }
-    }
-
-    /// Inserts the entry under its own id if that is free, else under a new one; returns the id, or nil when
-    /// the message key is already there.
-    private func insert(_ entry: LedgerEntry, _ connection: PostgresConnection) async throws -> Int64? {
-        // A dry run takes no number from the sequence (its rows are rolled back) but gives the one it would.
-        let reserved = reservedThrough.withLock { $0 }
-        let newID = dryRun ? "GREATEST((SELECT MAX(id) FROM messages), \(reserved)) + 1"
-            : "nextval(pg_get_serial_sequence('messages', 'id'))"
-        var stateReason: String?
-        var nextAttemptAt: Date?
-        switch entry.state {
-        case let .skipped(reason), let .dead(reason): stateReason = reason
-        case let .retrying(date): nextAttemptAt = date
-        case .pending, .posting, .posted, .uncertain: break
-        }
-        // Twice at most: a message recorded by a running instance can take the free id between the check and
-        // the insert.
-        for _ in 0..<2 {
-            let inserted = try await connection.query("""
-                INSERT INTO messages(id, message_key, message_id, subject, sender, ticket_id, note_hash, note, state, \
-                state_reason, next_attempt_at, attempts, last_error, api_response, uncertain_reposts, created_at, \
-                updated_at, posted_at)
-                VALUES (CASE WHEN EXISTS (SELECT 1 FROM messages WHERE id = \(entry.id.rawValue)) \
-                THEN \(unescaped: newID) ELSE \(entry.id.rawValue) END, \
-                \(entry.key.rawValue), \(entry.messageID), \(entry.subject), \(entry.from), \
-                \(entry.ticketID.map { Int64($0) }), \(entry.noteHash?.rawValue), \(entry.note), \
-                \(entry.state.name.rawValue), \(stateReason), \(nextAttemptAt.map(MicrosecondTimestamp.init)), \
-                \(Int32(entry.attempts)), \(entry.lastError), \(entry.apiResponse), \(Int32(entry.uncertainReposts)), \
-                \(MicrosecondTimestamp(entry.createdAt)), \(MicrosecondTimestamp(entry.updatedAt)), \(entry.postedAt.map(MicrosecondTimestamp.init)))
-                ON CONFLICT DO NOTHING RETURNING id
-                """, logger: logger).collect()
-            if let row = inserted.first {
-                return try row.decode(Int64.self)
-            }
-            if try await entryWithKey(entry.key, connection) != nil {
-                return nil
-            }
-        }
-        throw PostgresLedgerError("entry \(entry.id) (message \(entry.key)) could not be given an id in \(location) "
-            + "while instances record messages; run the migration again")
-    }
-
-    private func entryWithKey(_ key: MessageKey, _ connection: PostgresConnection) async throws
-        -> (id: Int64, state: LedgerState.Name)? {
-        let rows = try await connection.query(
-            "SELECT id, state FROM messages WHERE message_key = \(key.rawValue)", logger: logger).collect()
-        guard let row = rows.first else { return nil }
-        let (id, state) = try row.decode((Int64, String).self)
-        guard let name = LedgerState.Name(rawValue: state) else {
-            throw PostgresLedgerError("ledger row \(id) in \(location) has unknown state \(state)")
-        }
-        return (id, name)
-    }
-
     private func importCheckpoint(_ stored: SQLiteLedgerExport.StoredCheckpoint, into counts: inout Counts,
                                   _ connection: PostgresConnection) async throws {
         let checkpoint = stored.checkpoint
         let inserted = try await connection.query("""
             INSERT INTO checkpoints(account, folder, uid_validity, last_uid, start_uid, updated_at)
             VALUES (\(checkpoint.account), \(checkpoint.folder), \(Int64(checkpoint.uidValidity)), \
-            \(Int64(checkpoint.lastUID)), \(Int64(checkpoint.startUID)), \(MicrosecondTimestamp(stored.updatedAt)))
+            \(Int64(checkpoint.lastUID)), \(Int64(checkpoint.startUID)), \
+            'epoch'::timestamptz + \(Self.microseconds(stored.updatedAt)) * interval '1 microsecond')
             ON CONFLICT (account, folder) DO NOTHING RETURNING 1
             """, logger: logger).collect()
         guard inserted.isEmpty else {
@@ -296,7 +195,8 @@ public final class PostgresLedgerImport: Sendable {
                 lastUID: UInt32(lastUID), startUID: UInt32(startUID)))
         } else if lastUID < Int64(checkpoint.lastUID) {
             try await connection.query("""
-                UPDATE checkpoints SET last_uid = \(Int64(checkpoint.lastUID)), updated_at = \(MicrosecondTimestamp(stored.updatedAt))
+                UPDATE checkpoints SET last_uid = \(Int64(checkpoint.lastUID)), \
+                updated_at = 'epoch'::timestamptz + \(Self.microseconds(stored.updatedAt)) * interval '1 microsecond'
                 WHERE account = \(checkpoint.account) AND folder = \(checkpoint.folder)
                 """, logger: logger)
             counts.advancedCheckpoints += 1
@@ -306,7 +206,7 @@ public final class PostgresLedgerImport: Sendable {
     }
 
     /// Runs `work` in one transaction: committed, or rolled back in a dry run.
-    private func transaction<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
@@ -323,24 +223,5 @@ public final class PostgresLedgerImport: Sendable {
                 throw error
             }
         }
-    }
-}
-
-/// A time as PostgreSQL stores it, to the microsecond, rounded rather than truncated: `Date`'s own encoding
-/// truncates, which can turn the SQLite ledger's milliseconds (.123) into .122999.
-private struct MicrosecondTimestamp: PostgresNonThrowingEncodable {
-    static let epoch = Date(timeIntervalSince1970: 946_684_800)
-    var date: Date
-
-    init(_ date: Date) {
-        self.date = date
-    }
-
-    static var psqlType: PostgresDataType { .timestamptz }
-    static var psqlFormat: PostgresFormat { .binary }
-
-    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer,
-                                                  context: PostgresEncodingContext<JSONEncoder>) {
-        byteBuffer.writeInteger(Int64((date.timeIntervalSince(Self.epoch) * 1_000_000).rounded()))
     }
 }

@@ -59,8 +59,7 @@ import Testing
                 #expect(reposted.state == .pending && reposted.uncertainReposts == 1)
                 // Messages recorded from now on get ids above every copied one.
                 let next = try await postgres.record(
-                    MessageSighting(key: MessageKey(messageID: "new@vendor.example", from: "", date: "", subject: "",
-                                                    body: ""),
+                    MessageSighting(key: Self.key("new@vendor.example"),
                                     messageID: "new@vendor.example", subject: "[#7] New", from: nil,
                                     location: MessageLocation(account: Self.account, folder: "INBOX", uidValidity: 7,
                                                               uid: 40)),
@@ -89,7 +88,8 @@ import Testing
             #expect(missing.status != 0)
             #expect(missing.stderr.contains("no ledger at \(file.path).typo"), "\(missing.stderr)")
 
-            let notMigrated = try await NotegateBinary.run(["ledger", "migrate", "--from", file.path, "--to", server.url()])
+            let notMigrated = try await NotegateBinary.run(
+                ["ledger", "migrate", "--from", file.path, "--to", server.url()])
             #expect(notMigrated.status != 0)
             #expect(notMigrated.stderr.contains("lacks migrations v1-ledger"), "\(notMigrated.stderr)")
             #expect(notMigrated.stderr.contains("add --create-schema"), "\(notMigrated.stderr)")
@@ -114,7 +114,7 @@ import Testing
         }
     }
 
-    @Test func migrateLeavesMessagesPostgreSQLHasAndRenumbersTakenIdsAndDryRunSaysSoFirst() async throws {
+    @Test func migrateLeavesMessagesPostgreSQLHasAndRenumbersTakenIDsAndADryRunSaysSoFirst() async throws {
         let file = try LedgerFile()
         let inbox = MailboxCheckpoint(account: Self.account, folder: "INBOX", uidValidity: 7, lastUID: 3)
         try await file.write(at: Date(timeIntervalSince1970: 1_800_000_000.25)) { ledger in
@@ -128,15 +128,19 @@ import Testing
         try await PostgresServer.with { server in
             let postgres = try await PostgresLedger.open(try PostgresLedgerLocation(url: server.url()), owner: "live")
             do {
-                // A running instance recorded another message (id 1) and message 2, seen in another folder (id 2).
-                for (messageID, folder) in [("other@vendor.example", "INBOX"), ("m2@vendor.example", "Shared")] {
+                // A running instance recorded another message (id 1), message 2 seen in another folder (id 2) and
+                // a third message (id 3).
+                let recorded = [("other@vendor.example", "INBOX", UInt32(1)), ("m2@vendor.example", "Shared", 1),
+                                ("third@vendor.example", "Shared", 2)]
+                for (messageID, folder, uid) in recorded {
                     _ = try await postgres.record(
-                        MessageSighting(key: MessageKey(messageID: messageID, from: "", date: "", subject: "", body: ""),
+                        MessageSighting(key: Self.key(messageID),
                                         messageID: messageID, subject: "[#143] Seen here", from: nil,
                                         location: MessageLocation(account: Self.account, folder: folder,
-                                                                  uidValidity: 7, uid: 1)),
+                                                                  uidValidity: 7, uid: uid)),
                         decision: .post(ticketID: 143, note: "Seen here."),
-                        checkpoint: MailboxCheckpoint(account: Self.account, folder: folder, uidValidity: 7, lastUID: 1))
+                        checkpoint: MailboxCheckpoint(account: Self.account, folder: folder, uidValidity: 7,
+                                                      lastUID: uid))
                 }
                 let before = try Self.dump(server)
                 let sequence = try server.psql("SELECT last_value FROM messages_id_seq")
@@ -156,14 +160,16 @@ import Testing
                 #expect(run.lines.contains("  due actions  2 new (posted 2)"), "\(run.stdout)")
                 #expect(run.lines.contains("  checkpoints  0 new, 1 advanced, 0 already present"), "\(run.stdout)")
                 #expect(run.lines.contains(
-                    "  ids          1 taken in PostgreSQL by other messages, given new ones: 1 → 4"), "\(run.stdout)")
+                    "  ids          2 taken in PostgreSQL by other messages, given new ones: 1 → 4, 3 → 5"),
+                    "\(run.stdout)")
                 #expect(Array(dryRun.lines.dropFirst()) == Array(run.lines.dropFirst()),
                         "the dry run said what the run did")
 
                 let renumbered = try await postgres.existing(LedgerEntryID(rawValue: 4))
-                #expect(renumbered.key == MessageKey(messageID: "m1@vendor.example", from: "", date: "", subject: "", body: ""))
+                #expect(renumbered.key == Self.key("m1@vendor.example"))
                 #expect(renumbered.state == .posted && renumbered.sightings.first?.dueAction == .posted)
-                #expect(try await postgres.existing(LedgerEntryID(rawValue: 3)).messageID == "m3@vendor.example")
+                #expect(try await postgres.existing(LedgerEntryID(rawValue: 5)).messageID == "m3@vendor.example")
+                #expect(try await postgres.existing(LedgerEntryID(rawValue: 3)).messageID == "third@vendor.example")
                 // PostgreSQL's entry of message 2 stays its own: pending, and its SQLite sighting has no action due
                 // until it is posted here.
                 let kept = try await postgres.existing(LedgerEntryID(rawValue: 2))
@@ -245,6 +251,11 @@ import Testing
         _ = try await ledger.beginHandling(MessageLocation(account: account, folder: "INBOX", uidValidity: 7,
                                                            uid: 13))
         return FilledLedger(posting: posting, highest: posting)
+    }
+
+    /// The key the test ledgers give a message with this Message-ID.
+    static func key(_ messageID: String) -> MessageKey {
+        MessageKey(messageID: messageID, from: "", date: "", subject: "", body: "")
     }
 
     /// The entry with every time rounded to the millisecond, as the SQLite ledger stores them.
