@@ -236,7 +236,8 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         // Kills a real `notegate run` with SIGKILL again and again while it drains a mailbox.
-        .testTarget(name: "CrashTests", dependencies: ["notegate", "DovecotHarness", "LeadSquaredSandbox", "Ledger"],
+        .testTarget(name: "CrashTests", dependencies: ["notegate", "DovecotHarness", "LeadSquaredSandbox", "Ledger",
+                                                    "PostgresHarness"],
                     swiftSettings: strictSwift),
         .testTarget(name: "IdentitySandboxTests",
                     dependencies: ["IdentitySandbox", "DovecotHarness", "IMAPSource", "GatewayConfig", "OAuth", "Secrets",
