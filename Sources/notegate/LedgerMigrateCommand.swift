@@ -59,14 +59,29 @@ struct LedgerMigrateCommand: AsyncParsableCommand {
             try await target.reserveIDs(through: highest)
         }
         var last: LedgerEntryID?
-        while true {
-            let batch = try source.entries(after: last, limit: Self.batchSize)
-            guard let highest = batch.last?.id else { break }
-            counts.add(try await target.importEntries(batch))
-            last = highest
+        do {
+            while true {
+                let batch = try source.entries(after: last, limit: Self.batchSize)
+                guard let highest = batch.last?.id else { break }
+                counts.add(try await target.importEntries(batch))
+                last = highest
+            }
+            counts.add(try await target.importCheckpoints(try source.checkpoints()))
+        } catch where last != nil && !dryRun {
+            throw LedgerMigrationInterrupted(error: error, lastCopied: last)
         }
-        counts.add(try await target.importCheckpoints(try source.checkpoints()))
         return counts
+    }
+}
+
+/// A migration that failed after some batches were committed: they stay, and running it again goes on from there.
+struct LedgerMigrationInterrupted: Error, CustomStringConvertible {
+    var error: any Error
+    var lastCopied: LedgerEntryID?
+
+    var description: String {
+        "\(error)\nThe entries up to \(lastCopied.map(String.init(describing:)) ?? "?") are in PostgreSQL and stay there "
+            + "(checkpoints are copied last); run the same command again to copy the rest."
     }
 }
 
