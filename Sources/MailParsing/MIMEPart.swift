@@ -100,22 +100,24 @@ enum LineBreaks {
     /// CRLF and lone CR become LF.
     static func normalize(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "\r")) else { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var previousWasCR = false
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\r") {
-                bytes.append(UInt8(ascii: "\n"))
-                previousWasCR = true
-                continue
+        var text = text
+        return text.withUTF8 { input in
+            String(unsafeUninitializedCapacity: input.count) { output in
+                var written = 0
+                var index = 0
+                while index < input.count {
+                    let byte = input[index]
+                    index += 1
+                    if byte == UInt8(ascii: "\r") {
+                        output[written] = UInt8(ascii: "\n")
+                        if index < input.count, input[index] == UInt8(ascii: "\n") { index += 1 }
+                    } else {
+                        output[written] = byte
+                    }
+                    written += 1
+                }
+                return written
             }
-            if byte == UInt8(ascii: "\n") && previousWasCR {
-                previousWasCR = false
-                continue
-            }
-            previousWasCR = false
-            bytes.append(byte)
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -96,7 +96,12 @@ public struct QuoteTrimmer: Sendable {
         var lines: [ReplyLine] = []
         let bytes = text.utf8
         var start = bytes.startIndex
-        while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+        // The line feeds' offsets, found in the contiguous UTF-8 (a native string's is) rather than through the view.
+        let newlines = bytes.withContiguousStorageIfAvailable { buffer in
+            buffer.indices.filter { buffer[$0] == UInt8(ascii: "\n") }
+        } ?? bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") }.map { bytes.distance(from: bytes.startIndex, to: $0) }
+        for offset in newlines {
+            let newline = bytes.index(bytes.startIndex, offsetBy: offset)
             lines.append(ReplyLine(text: text[start..<newline]))
             start = bytes.index(after: newline)
         }
