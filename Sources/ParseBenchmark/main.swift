@@ -1,6 +1,8 @@
 // Parses and extracts every message file given on the command line, over and over for a few
 // seconds in one process, and prints messages/s and MB/s. Used by `make bench-parse`.
 // `BENCH_SECONDS` sets how long (default 5); `BENCH_SLOWEST=N` lists the N files that cost the most per message.
+// `BENCH_ROUNDS=N` runs exactly N rounds over the files instead, without the trimming share, for counting
+// instructions per message with `perf stat` (which the load of other processes does not change).
 // With `--hostile [BYTES [CASE]]`, measures the crafted messages instead (`make bench-hostile`).
 import Foundation
 import NoteExtraction
@@ -16,6 +18,7 @@ if arguments.first == "--hostile" {
     exit(0)
 }
 let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 5
+let fixedRounds = Int(ProcessInfo.processInfo.environment["BENCH_ROUNDS"] ?? "")
 let files: [(path: String, bytes: [UInt8])] = arguments.compactMap { path in
     FileManager.default.contents(atPath: path).map { (path, Array($0)) }
 }
@@ -36,7 +39,7 @@ var bytes = 0
 var posts = 0
 /// The time spent on each file, summed over the rounds: its mean is that file's cost per message.
 var perFile = [Duration](repeating: .zero, count: messages.count)
-while clock.now < deadline {
+while fixedRounds.map({ processed < $0 * messages.count }) ?? (clock.now < deadline) {
     for (index, message) in messages.enumerated() {
         let before = clock.now
         if case .post = extractor.decide(rawMessage: message).action { posts += 1 }
@@ -48,7 +51,7 @@ while clock.now < deadline {
 let elapsed = clock.now - start
 let cpuSeconds = ProcessCPU.seconds() - cpuAtStart
 let elapsedSeconds = elapsed.seconds
-let rounds = processed / messages.count
+let rounds = max(1, processed / messages.count)
 let perMessage = perFile.map { $0.seconds / Double(rounds) }.sorted()
 let perSecond = Double(processed) / elapsedSeconds
 let megabytesPerSecond = Double(bytes) / elapsedSeconds / 1_000_000
@@ -64,5 +67,7 @@ if ProcessInfo.processInfo.environment["BENCH_SLOWEST"] != nil {
                      paths[index] as NSString))
     }
 }
-print(TrimmingShare.report(messages, extractor: extractor, secondsPerMessage: elapsedSeconds / Double(processed)))
+if fixedRounds == nil {
+    print(TrimmingShare.report(messages, extractor: extractor, secondsPerMessage: elapsedSeconds / Double(processed)))
+}
 print(String(format: "RESULT notegate %.1f %.2f", perSecond, megabytesPerSecond))
