@@ -34,6 +34,9 @@ struct Notegate: AsyncParsableCommand {
                 exit(withError: error)
             } catch let error as ValidationError {
                 exit(withError: error)
+            } catch where exitCode(for: error) == .success {
+                // ArgumentParser's own request, such as the help a command group prints when run alone.
+                exit(withError: error)
             } catch {
                 exit(withError: CommandFailure(description: TerminalText.sanitized("\(error)")))
             }
