@@ -59,8 +59,16 @@ struct NoteComposer {
         }
         let available = max(0, budget - marker(max(total, 1)).utf8.count - 12)
         var kept = Self.cut(text, toFit: available, marker: "").text[...]
-        if kept.utf8.count < total, let lastBreak = kept.lastIndex(of: "\n"), kept.distance(from: lastBreak, to: kept.endIndex) < 200 {
-            kept = kept[..<lastBreak]
+        // Ends at its last line break when that is among its last 199 characters (looked for only there).
+        if kept.utf8.count < total {
+            var index = kept.endIndex
+            for _ in 0..<199 where index > kept.startIndex {
+                index = kept.index(before: index)
+                if kept[index] == "\n" {
+                    kept = kept[..<index]
+                    break
+                }
+            }
         }
         let rest = marker(total - kept.utf8.count)
         return kept.isEmpty ? rest : kept + "\n\n" + rest
@@ -91,13 +99,11 @@ struct NoteComposer {
         let total = text.utf8.count
         guard total > limit else { return (text, total) }
         let available = max(0, limit - marker.utf8.count)
-        var used = 0
-        var cut = text.unicodeScalars.startIndex
-        for scalar in text.unicodeScalars.indices {
-            used += UTF8.width(text.unicodeScalars[scalar])
-            if used > available { break }
-            cut = text.unicodeScalars.index(after: scalar)
-        }
+        // The last scalar boundary at or before `available` bytes: back from there past UTF-8 continuation
+        // bytes (10xxxxxx), which never start a scalar.
+        let utf8 = text.utf8
+        var cut = utf8.index(utf8.startIndex, offsetBy: available)
+        while cut > utf8.startIndex, utf8[cut] & 0xC0 == 0x80 { cut = utf8.index(before: cut) }
         let kept = String(text.unicodeScalars[..<cut])
         return (kept + marker, kept.utf8.count)
     }
