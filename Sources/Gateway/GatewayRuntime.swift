@@ -114,11 +114,6 @@ public final class GatewayRuntime: Sendable {
     /// How many fetched bytes one byte of decoded text may take: quoted-printable's worst case (base64 takes 4/3).
     static let textFetchMarginFactor = 3
 
-    /// What a watcher's message becomes: recorded in the ledger, then the outcome for its mailbox action.
-    @Sendable func handle(_ message: FetchedMessage) async throws -> MessageOutcome {
-        await outcome(of: try await intake.ingest(Self.incoming(message)), for: message)
-    }
-
     /// What a watcher's batch becomes: recorded in the ledger together (`MessageIntake.ingest(_:)` of a
     /// batch), then one outcome per message, in order. The watcher applies them once this returns, so no
     /// mailbox action runs before the transaction that recorded its message has committed.
