@@ -128,7 +128,14 @@ extension UnsafeRawBufferPointer {
 
 extension String {
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+        guard utf8.count == other.utf8.count else { return false }
+        // Byte by byte while both are ASCII (header names always are), folding A-Z as lowercased() does; a
+        // difference there is one after lower-casing too. Anything else is lower-cased whole.
+        for (mine, theirs) in zip(utf8, other.utf8) {
+            guard mine < 0x80, theirs < 0x80 else { return lowercased() == other.lowercased() }
+            if mine.asciiLowercased != theirs.asciiLowercased { return false }
+        }
+        return true
     }
 
     /// The string without leading and trailing spaces, tabs and line breaks.
