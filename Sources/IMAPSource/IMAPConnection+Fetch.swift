@@ -19,6 +19,10 @@ extension IMAPConnection {
     static let headerProbeBytes = 64 * 1024
     /// Allowed per message for UID, RFC822.SIZE, FLAGS and BODYSTRUCTURE in the first step's reply.
     static let structureAllowance = 2 * 1024 * 1024
+    /// The first step's reply is budgeted for at most this many messages, whatever the batch size: a
+    /// hostile server can make notegate hold no more than 20 x (64 KiB + 2 MiB) for it. A batch whose
+    /// honest reply needs more (huge structures) goes over budget and is fetched one message at a time.
+    static let structureReplyMessages = 20
     /// The most asked for in one UID FETCH of text sections shared by several messages; a larger
     /// group is fetched in several commands.
     static let sectionGroupReplyLimit = 4 * 1024 * 1024
@@ -35,7 +39,8 @@ extension IMAPConnection {
         let probe = min(config.maxMessageBytes, Self.headerProbeBytes)
         let request = FetchRequest(size: true, flags: true, structure: true,
                                    sections: [SectionRequest(name: "HEADER", length: probe)])
-        let budget = ReplyBudget(bytes: uids.count * (probe + Self.structureAllowance) + ReplyBudget.overhead)
+        let budget = ReplyBudget(bytes: min(uids.count, Self.structureReplyMessages) * (probe + Self.structureAllowance)
+                                     + ReplyBudget.overhead)
         let summaries = try fetch(uids, request, budget: budget)
         var reads: [MessageRead] = []
         for uid in uids {

@@ -48,7 +48,8 @@ public struct MailboxWatcher: Sendable {
     /// Failed fetches of one message, passes in a row, after which it is handed over unreadable.
     public static let fetchAttemptLimit = 5
     /// Messages fetched per UID FETCH of structures, and handed over together (tests make it smaller).
-    var batchSize = 20
+    /// Each batch costs the pipeline two ledger transactions; 100 small messages are about 0.5 MB.
+    var batchSize = 100
     /// Called as the fetch of each batch starts, with its UIDs (tests observe the batches in flight).
     var fetchStarted: (@Sendable ([UInt32]) -> Void)?
 
