@@ -42,7 +42,7 @@ extension SQLiteLedger {
     /// One transaction that must survive a crash of this process but not a power loss: it is committed
     /// to the WAL without waiting for the disk (`synchronous = NORMAL`), so the guard costs the intake no
     /// sync of its own. The next commit that syncs carries it to the disk too.
-    private func writeForCrashesOnly<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func writeForCrashesOnly<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }

@@ -48,7 +48,10 @@ extension SQLiteLedger {
 
     public func actionsApplied(_ actions: [DueMailboxAction]) async throws {
         guard !actions.isEmpty else { return }
-        try await pool.write { db in
+        // Lost with a power cut, the mark only makes the watcher apply these actions again, which changes
+        // nothing on the server (the messages have left the folder, or have the flag): it costs no sync of
+        // its own, and the next commit that syncs carries it to the disk.
+        try await writeForCrashesOnly { db in
             for applied in actions {
                 // Only the action that was applied: one recorded meanwhile (an operator's retry posted the
                 // message after a failure, say) stays due.
