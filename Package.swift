@@ -248,6 +248,7 @@ let package = Package(
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "Ledger", "NoteExtraction", "LeadSquared", "LeadSquaredSandbox",
                                    "DovecotHarness", "GatewayConfig", "IMAPSource", "Secrets", "Observability", logging,
+                                   "LedgerPostgres", "PostgresHarness",
                                    .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strictSwift),
     ]

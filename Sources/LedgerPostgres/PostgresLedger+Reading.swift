@@ -36,10 +36,14 @@ extension PostgresLedger {
         return counts
     }
 
-    /// Claims the due posts for this instance (`claimed_by`, for `claimLifetime` by the database's clock) in
-    /// one statement: rows another instance is claiming at the same moment are skipped (`SKIP LOCKED`), and
-    /// rows under another instance's live claim are not due here. So two instances never take the same entry,
-    /// and neither spends a rate-limit slot on an entry the other is posting.
+    /// Claims the due posts for this instance (`claimed_by`, for `claimLifetime` by the database's clock):
+    /// rows another instance is claiming at the same moment are skipped (`SKIP LOCKED`), and rows under another
+    /// instance's live claim are not due here. So two instances never take the same entry, and neither spends a
+    /// rate-limit slot on an entry the other is posting.
+    ///
+    /// The posting loop asks again only once its batch is done, so the same call gives back what this instance
+    /// claimed before and did not begin (posting paused by a refused configuration, or stopping): another
+    /// instance need not wait for those claims to expire.
     ///
     /// A database that does not answer within `duePostsDeadline` has no posts due now: the posting loop looks
     /// again on its next turn, and a stop is not held up by the pool's minute-long wait for a connection.
@@ -53,7 +57,11 @@ extension PostgresLedger {
     }
 
     private func claimDuePosts(now: Date, limit: Int) async throws -> [LedgerEntry] {
-        try await client.withConnection { connection in
+        try await transaction { connection in
+            try await connection.query("""
+                UPDATE messages SET claimed_by = NULL, claim_expires_at = NULL
+                WHERE claimed_by = \(owner) AND state IN ('pending', 'retrying')
+                """, logger: logger)
             let claimed = try await rows("""
                 UPDATE messages SET claimed_by = \(owner), \
                 claim_expires_at = clock_timestamp() + \(Self.claimLifetime) * interval '1 second'

@@ -59,8 +59,10 @@ public final class PostgresLedger: LedgerStore {
                         logger.warning("posts left in flight by a stopped instance are uncertain",
                                        metadata: ["ledger_ids": "\(recovered.map(\.description).joined(separator: ","))"])
                     }
-                } catch {
+                } catch where !Task.isCancelled {
                     logger.warning("cannot renew this instance's lease in the ledger database: \(error)")
+                } catch {
+                    return
                 }
             }
         }

@@ -107,6 +107,7 @@ enum PostgresLedgerSchema {
             """,
             "ALTER TABLE messages ADD COLUMN claimed_by TEXT",
             "ALTER TABLE messages ADD COLUMN claim_expires_at TIMESTAMPTZ",
+            "CREATE INDEX messages_claimed_by ON messages(claimed_by) WHERE claimed_by IS NOT NULL",
         ]),
         // The LeadSquared call limit shared by every instance (PostgresCallSlots): per access key (its SHA-256,
         // never the key) the pause after a 429, and one row per call slot.
