@@ -17,46 +17,58 @@ struct HistoryHeaderField {
     init?(_ line: ReplyLine) {
         // Read as bytes: a field name is short, so a line without a colon in its first bytes is ruled out
         // before any character is decoded.
+        guard line.hasEarlyColon,
+              let located = line.text.utf8.withContiguousStorageIfAvailable(Self.locateKey)
+                ?? Array(line.text.utf8).withUnsafeBufferPointer(Self.locateKey)
+        else { return nil }
         let bytes = line.text.utf8
-        let isPadding = { (byte: UInt8) in
-            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "\r")
-        }
-        guard line.hasEarlyColon, bytes.count <= 2000, let keyStart = bytes.firstIndex(where: { !isPadding($0) }),
-              Self.nameFirstBytes.contains(bytes[keyStart] | (bytes[keyStart] < 0x80 ? 0x20 : 0))
+        let key = line.text[bytes.index(bytes.startIndex, offsetBy: located.key.lowerBound)
+                            ..< bytes.index(bytes.startIndex, offsetBy: located.key.upperBound)]
+        guard key.utf8.count <= Self.longestNameBytes, let name = Self.names[Self.lowercasedBytes(key)] else { return nil }
+        self.name = name
+        value = line.text[bytes.index(bytes.startIndex, offsetBy: located.valueStart)...].drop { $0.isWhitespace || $0 == "*" }
+    }
+
+    private static func isPadding(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "\r")
+    }
+
+    /// Where in the line's bytes the field name is (without padding, nor the (narrow) no-break space French
+    /// Outlook puts before the colon) and where the value starts, after the colon or full-width colon; nil when
+    /// no field name can start the line or no colon follows soon enough.
+    private static func locateKey(_ bytes: UnsafeBufferPointer<UInt8>) -> (key: Range<Int>, valueStart: Int)? {
+        guard bytes.count <= 2000, let keyStart = bytes.firstIndex(where: { !isPadding($0) }),
+              nameFirstBytes.contains(bytes[keyStart] | (bytes[keyStart] < 0x80 ? 0x20 : 0))
         else { return nil }
         var index = keyStart
-        var colon: (start: String.Index, end: String.Index)?
-        for _ in 0..<(Self.longestNameBytes + 8) where index < bytes.endIndex {
-            let next = bytes.index(after: index)
+        var colon: (start: Int, end: Int)?
+        for _ in 0..<(longestNameBytes + 8) where index < bytes.count {
             if bytes[index] == UInt8(ascii: ":") {
-                colon = (index, next)
+                colon = (index, index + 1)
                 break
             }
             // U+FF1A FULLWIDTH COLON: EF BC 9A.
-            if bytes[index] == 0xEF, bytes[next...].starts(with: [0xBC, 0x9A]) {
-                colon = (index, bytes.index(next, offsetBy: 2))
+            if bytes[index] == 0xEF, bytes[(index + 1)...].starts(with: [0xBC, 0x9A]) {
+                colon = (index, index + 3)
                 break
             }
-            index = next
+            index += 1
         }
         guard let colon else { return nil }
-        // French Outlook puts a (narrow) no-break space before the colon: C2 A0, E2 80 AF.
-        var keyBytes = bytes[keyStart..<colon.start]
-        while let last = keyBytes.last {
-            if isPadding(last) {
-                keyBytes = keyBytes.dropLast()
-            } else if last == 0xA0, keyBytes.dropLast().last == 0xC2 {
-                keyBytes = keyBytes.dropLast(2)
-            } else if last == 0xAF, keyBytes.dropLast().last == 0x80, keyBytes.dropLast(2).last == 0xE2 {
-                keyBytes = keyBytes.dropLast(3)
+        // No-break space C2 A0, narrow no-break space E2 80 AF.
+        var keyEnd = colon.start
+        while keyEnd > keyStart {
+            if isPadding(bytes[keyEnd - 1]) {
+                keyEnd -= 1
+            } else if bytes[keyEnd - 1] == 0xA0, keyEnd - 2 >= keyStart, bytes[keyEnd - 2] == 0xC2 {
+                keyEnd -= 2
+            } else if bytes[keyEnd - 1] == 0xAF, keyEnd - 3 >= keyStart, bytes[keyEnd - 2] == 0x80, bytes[keyEnd - 3] == 0xE2 {
+                keyEnd -= 3
             } else {
                 break
             }
         }
-        let key = line.text[keyBytes.startIndex..<keyBytes.endIndex]
-        guard key.utf8.count <= Self.longestNameBytes, let name = Self.names[Self.lowercasedBytes(key)] else { return nil }
-        self.name = name
-        value = line.text[colon.end...].drop { $0.isWhitespace || $0 == "*" }
+        return (keyStart..<keyEnd, colon.end)
     }
 
     /// The field names Outlook (and Yahoo, AOL, Thunderbird) write, by language, lower-cased.
