@@ -219,7 +219,11 @@ public struct QuoteTrimmer: Sendable {
         let text = below.filter { $0 != Self.blankLine && !lines[$0].isBlank }.map { lines[$0].trimmed }
         guard let first = text.first else { return true }
         // A mailing list's footer starts in lower case ("riak-users mailing list") but gives an address.
-        let givesContact = text.contains { $0.contains("@") || $0.contains("://") }
+        // Searched for as characters only in lines whose bytes hold an "@" or a ":" (a character search is slow).
+        let givesContact = text.contains { line in
+            (line.utf8.contains(UInt8(ascii: "@")) && line.contains("@"))
+                || (line.utf8.contains(UInt8(ascii: ":")) && line.contains("://"))
+        }
         return text.allSatisfy { $0.utf8.count <= 160 } && (givesContact || !(first.first?.isLowercase ?? false))
             && !first.hasSuffix(":") && !first.hasSuffix("?")
             && first.split(whereSeparator: \.isWhitespace).count <= Self.signatureFirstLineWords

@@ -88,8 +88,9 @@ enum Attribution {
         let bytes = text.utf8
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
         let dash = UInt8(ascii: "-")
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }),
-              bytes[first] == dash, bytes[last] == dash, bytes.distance(from: first, to: last) >= 3,
+        // The first byte rules out almost every line before the line is read from its end.
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), bytes[first] == dash,
+              let last = bytes.lastIndex(where: { !isSpace($0) }), bytes[last] == dash, bytes.distance(from: first, to: last) >= 3,
               bytes[bytes.index(after: first)] == dash, bytes[bytes.index(before: last)] == dash
         else { return false }
         return bytes[first...last].contains { $0 != dash && !isSpace($0) }
