@@ -180,29 +180,34 @@ extension MultiInstanceCrashTests {
     }
 }
 
-/// The combined drain rate: the notes the sandbox received in the whole 5-second windows counted from the first
-/// note, over those windows' length (the last, partial window left out), so a run at the ceiling shows 1.000 of
-/// 5/s for any number of notes. Repeated notes count: each was a call the limit counted.
+/// The combined drain, right for any number of notes (the formula of `make bench`): the limit lets no more than 25
+/// calls into any 5 seconds, so note `25·k + 1` can reach the sandbox no sooner than `5·k` s after the first; with
+/// `k` = ⌊(n − 1) / 25⌋ the figure is `5·k` over the time note `25·k + 1` actually came after note 1, 1.000 at the
+/// ceiling whatever n. Repeated notes count: each was a call the limit counted.
 struct DrainRate: CustomStringConvertible {
     let notes: Int
+    /// k: whole windows between the first note and note 25·k + 1.
     let windows: Int
-    let perSecond: Double
+    /// The time from the first note to note 25·k + 1.
+    let span: Double
 
     init(_ times: [Date]) {
         let sorted = times.sorted()
-        guard let first = sorted.first, let last = sorted.last else {
-            (notes, windows, perSecond) = (0, 0, 0)
-            return
-        }
-        let wholeWindows = max(1, Int(last.timeIntervalSince(first) / 5))
-        let inWholeWindows = sorted.filter { $0.timeIntervalSince(first) < Double(wholeWindows * 5) }.count
-        (notes, windows) = (inWholeWindows, wholeWindows)
-        perSecond = Double(inWholeWindows) / Double(wholeWindows * 5)
+        notes = sorted.count
+        windows = max(0, sorted.count - 1) / 25
+        span = windows > 0 ? sorted[25 * windows].timeIntervalSince(sorted[0]) : 0
+    }
+
+    /// The fraction of the 5 notes/s ceiling; nil with 25 notes or fewer (the limit never binds).
+    var ofCeiling: Double? {
+        windows > 0 && span > 0 ? Double(5 * windows) / span : nil
     }
 
     var description: String {
-        String(format: "%d notes in %d whole 5-s windows = %.3f notes/s = %.3f of the 5/s ceiling",
-               notes, windows, perSecond, perSecond / 5)
+        guard let ofCeiling else { return "\(notes) notes, too few to measure a drain" }
+        return String(format: "note %d came %.2f s after note 1, where the limit allows %d s = %.4f of the 5 notes/s "
+                      + "ceiling (%.0f ms per window above 5 s)", 25 * windows + 1, span, 5 * windows, ofCeiling,
+                      (span - Double(5 * windows)) / Double(windows) * 1_000)
     }
 }
 
