@@ -19,8 +19,9 @@ public enum WatcherEvent: Sendable, Equatable {
 
 /// Watches one folder of one mailbox and hands every new message to the pipeline, in UID order.
 ///
-/// `run` is callback-driven: for each message it awaits the handler's `MessageOutcome` and applies the
-/// configured action on the server (keep, seen, move, delete). The checkpoint moves past a message
+/// `run` is callback-driven: for each batch of messages (up to `batchSize`, fetched while the batch
+/// before is handled) it awaits the handler's `MessageOutcome`s, then applies the configured actions
+/// on the server (keep, seen, move, delete). The checkpoint moves past a message
 /// once its outcome is recorded: by the pipeline in the same transaction when the store says so
 /// (`CheckpointStore.advancesWithOutcome`, the ledger), otherwise by the watcher after the action, so a
 /// message whose outcome was not recorded is read again after a restart. A `.deferred` outcome
