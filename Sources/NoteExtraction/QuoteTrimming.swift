@@ -93,15 +93,27 @@ public struct QuoteTrimmer: Sendable {
 
     /// The lines of the text, without their line feeds.
     private static func lines(of text: String) -> [ReplyLine] {
-        var lines: [ReplyLine] = []
         let bytes = text.utf8
+        // Read in the text's contiguous UTF-8 (a native string's is): each line's flags come from its bytes there.
+        if let lines = bytes.withContiguousStorageIfAvailable({ buffer -> [ReplyLine] in
+            var lines: [ReplyLine] = []
+            var start = 0
+            var startIndex = bytes.startIndex
+            while start <= buffer.count {
+                let end = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) ?? buffer.count
+                let endIndex = bytes.index(startIndex, offsetBy: end - start)
+                lines.append(ReplyLine(text: text[startIndex..<endIndex], bytes: buffer[start..<end]))
+                guard end < buffer.count else { break }
+                start = end + 1
+                startIndex = bytes.index(after: endIndex)
+            }
+            return lines
+        }) {
+            return lines
+        }
+        var lines: [ReplyLine] = []
         var start = bytes.startIndex
-        // The line feeds' offsets, found in the contiguous UTF-8 (a native string's is) rather than through the view.
-        let newlines = bytes.withContiguousStorageIfAvailable { buffer in
-            buffer.indices.filter { buffer[$0] == UInt8(ascii: "\n") }
-        } ?? bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") }.map { bytes.distance(from: bytes.startIndex, to: $0) }
-        for offset in newlines {
-            let newline = bytes.index(bytes.startIndex, offsetBy: offset)
+        while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
             lines.append(ReplyLine(text: text[start..<newline]))
             start = bytes.index(after: newline)
         }

@@ -68,8 +68,25 @@ struct HistoryHeaderField {
                 break
             }
         }
+        guard keyEnd - keyStart <= longestNameBytes else { return nil }
+        // An ASCII key is a name only if a name has its length and, folded to lower case, its first and last byte.
+        if bytes[keyStart..<keyEnd].allSatisfy({ $0 < 0x80 }), keyEnd > keyStart,
+           !nameShapes.contains(shape(length: keyEnd - keyStart, first: lowercased(bytes[keyStart]), last: lowercased(bytes[keyEnd - 1]))) {
+            return nil
+        }
         return (keyStart..<keyEnd, colon.end)
     }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+    }
+
+    private static func shape(length: Int, first: UInt8, last: UInt8) -> Int {
+        length << 16 | Int(first) << 8 | Int(last)
+    }
+
+    /// The length, first and last byte of every name.
+    private static let nameShapes = Set(names.keys.map { shape(length: $0.count, first: $0.first!, last: $0.last!) })
 
     /// The field names Outlook (and Yahoo, AOL, Thunderbird) write, by language, lower-cased.
     struct Language {

@@ -18,8 +18,16 @@ struct ReplyLine {
 
     /// The questions asked of every line are answered once, from the bytes at either end.
     init(text: Substring) {
+        self.init(text: text, flags: text.utf8.withContiguousStorageIfAvailable(Self.flags) ?? Self.flags(Array(text.utf8)))
+    }
+
+    /// A line whose UTF-8 is `bytes` (a slice of the text's contiguous UTF-8, read by `QuoteTrimmer.lines`).
+    init(text: Substring, bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+        self.init(text: text, flags: Self.flags(bytes))
+    }
+
+    private init(text: Substring, flags: (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool)) {
         self.text = text
-        let flags = text.utf8.withContiguousStorageIfAvailable(Self.flags) ?? Self.flags(Array(text.utf8))
         firstByte = flags.first
         isQuoted = flags.isQuoted
         endsWithColon = flags.endsWithColon
