@@ -85,6 +85,50 @@ import Testing
     }
 }
 
+extension SharedLedgerGatewayTests {
+    @Test func oncePassesOverAFolderAnotherInstanceWatchesAndSaysSo() async throws {
+        try await GatewayFixture.with { fixture in
+            try await PostgresServer.with { server in
+                try fixture.append(email(id: "elsewhere@x", subject: "[#8] Watched elsewhere"))
+                let location = try PostgresLedgerLocation(url: server.url())
+                let running = try await PostgresLedger.open(location, owner: "gateway-1")
+                #expect(try await running.acquire(account: "support", folder: "INBOX") == .owned)
+                var configuration = fixture.configuration()
+                configuration.ledger = LedgerSettings(url: server.url(), instance: "once")
+                let runtime = try await GatewayRuntime.open(configuration: configuration, logger: quietLogger)
+                let summary: RunSummary
+                do {
+                    summary = try await runtime.runOnce()
+                } catch {
+                    await runtime.shutdown()
+                    await running.close()
+                    throw error
+                }
+                await runtime.shutdown()
+                #expect(summary.ownedElsewhere == ["support INBOX": "gateway-1"])
+                #expect(summary.description.contains("mailbox support INBOX skipped: watched by instance gateway-1"))
+                #expect(summary.isClean, "a folder another instance watches is not a fault")
+                #expect(await fixture.sandbox.account.notes().isEmpty, "the pass read nothing from INBOX")
+                #expect(try fixture.dovecot.flags(in: "INBOX").count == 1)
+
+                // Once that instance stops, the next pass reads the folder.
+                await running.close()
+                let again = try await GatewayRuntime.open(configuration: configuration, logger: quietLogger)
+                let second: RunSummary
+                do {
+                    second = try await again.runOnce()
+                } catch {
+                    await again.shutdown()
+                    throw error
+                }
+                await again.shutdown()
+                #expect(second.ownedElsewhere.isEmpty && second.posted == 1)
+                #expect(try fixture.dovecot.flags(in: "INBOX").isEmpty)
+            }
+        }
+    }
+}
+
 /// How far a runtime's watcher got: the messages recorded when it last caught up.
 private actor WatchProgress {
     private var recorded = 0
