@@ -82,25 +82,29 @@ enum ClientFooter {
     }
 
     /// A cheap look at the line's length, its first two letters and its last bytes (for the forms that
-    /// only end alike): most lines of a message are ruled out here.
+    /// only end alike): most lines of a message are ruled out here. Read in the line's contiguous UTF-8.
     private static func mayBeFooter(_ bytes: Substring.UTF8View) -> Bool {
+        bytes.withContiguousStorageIfAvailable(mayBeFooter) ?? Array(bytes).withUnsafeBufferPointer(mayBeFooter)
+    }
+
+    private static func mayBeFooter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
         guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) })
         else { return false }
-        let second = bytes.index(after: start) <= end ? bytes[bytes.index(after: start)] : 0
+        let second = start + 1 <= end ? bytes[start + 1] : 0
         let opens = openingPrefixes.contains(UInt16(lowercased(bytes[start])) << 8 | UInt16(second))
         let ends = !opens && bytes[end] >= 0x80 && endingBytes.contains { ending in
             var index = end
             for byte in ending.reversed() {
                 guard bytes[index] == byte else { return false }
                 guard index > start else { return byte == ending.first }
-                index = bytes.index(before: index)
+                index -= 1
             }
             return true
         }
         guard opens || ends else { return false }
         // Longer than a footer can be, unless a link makes it so.
-        return bytes.distance(from: start, to: end) <= 80 || bytes.contains(UInt8(ascii: "<")) || bytes.contains(UInt8(ascii: "("))
+        return end - start <= 80 || bytes.contains(UInt8(ascii: "<")) || bytes.contains(UInt8(ascii: "("))
     }
 
     private static func lowercased(_ byte: UInt8) -> UInt8 {

@@ -29,6 +29,7 @@ enum HistorySeparator {
                 return nil
             }
         } else if text.hasSuffix(":"), text.utf8.count <= Self.longestIntroductionBytes + 8,
+                  Self.mayBeIntroduction(text),
                   text.utf8.lazy.filter({ $0 == UInt8(ascii: " ") }).count <= 6,
                   Self.forwardIntroductions.contains(Self.normalized(text.dropLast())) {
             self = .forwardedMessage
@@ -36,6 +37,16 @@ enum HistorySeparator {
             return nil
         }
     }
+
+    /// False when the text opens with an ASCII letter that, lower-cased, opens no forward introduction (the
+    /// normalized text starts with it): most lines ending with a colon are ruled out before they are normalized.
+    private static func mayBeIntroduction(_ text: Substring) -> Bool {
+        guard let first = text.utf8.first, first < 0x80 else { return true }
+        let lowered = first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") ? first + 32 : first
+        return introductionFirstBytes.contains(lowered)
+    }
+
+    private static let introductionFirstBytes = Set(forwardIntroductions.compactMap(\.utf8.first))
 
     /// Lower-cased, trimmed, with typographic apostrophes made plain.
     private static func normalized(_ caption: some StringProtocol) -> String {
