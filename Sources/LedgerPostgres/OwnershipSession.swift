@@ -42,10 +42,22 @@ actor OwnershipSession {
         }
     }
 
-    /// Connects and takes the instance name; throws `PostgresLedgerError.instanceNameInUse` when another running
-    /// process has it.
-    func start() async throws {
-        _ = try await session()
+    /// Connects and takes the instance name. A name still held is asked for again every second for up to
+    /// `nameWait`: the session of a process killed a moment ago (restarted under the same name) ends within
+    /// milliseconds, one on a host that vanished within 30 s. Then throws `PostgresLedgerError.instanceNameInUse`:
+    /// another running process has the name.
+    func start(nameWait: Duration) async throws {
+        let deadline = ContinuousClock.now + nameWait
+        while true {
+            do {
+                _ = try await session()
+                break
+            } catch let error as PostgresLedgerError where error.isInstanceNameInUse && ContinuousClock.now < deadline {
+                logger.warning("the instance name is held by another session; waiting for it to end",
+                               metadata: ["instance": "\(owner)"])
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
         monitor = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.checkInterval)

@@ -71,10 +71,11 @@ public final class PostgresLedger: LedgerStore {
 
     /// Connects to `location`, applies the migrations the database lacks and registers this instance as
     /// `owner` (default: host name and pid). Throws `PostgresLedgerError` when the server cannot be used, or
-    /// when another running process uses the name `owner`.
+    /// when another running process still uses the name `owner` after `instanceNameWait` (a process killed and
+    /// restarted under its name finds it free within milliseconds).
     public static func open(
         _ location: PostgresLedgerLocation, owner: String? = nil, clock: @escaping @Sendable () -> Date = Date.init,
-        logger: Logger = Logger(label: "notegate.ledger.postgres")
+        instanceNameWait: Duration = .seconds(35), logger: Logger = Logger(label: "notegate.ledger.postgres")
     ) async throws -> PostgresLedger {
         let client = PostgresClient(configuration: try location.clientConfiguration(),
                                     backgroundLogger: backgroundLogger(logger))
@@ -83,7 +84,7 @@ public final class PostgresLedger: LedgerStore {
                                     client: client, clock: clock, logger: logger)
         do {
             try await PostgresLedgerSchema.migrate(client, location: location.description, logger: logger)
-            try await ledger.ownershipSession.start()
+            try await ledger.ownershipSession.start(nameWait: instanceNameWait)
             try await ledger.renewInstance()
             ledger.startRenewing()
         } catch let error as PostgresLedgerError {

@@ -33,9 +33,13 @@ public struct PostgresLedgerError: Error, Hashable, Sendable, CustomStringConver
 extension PostgresLedgerError {
     /// Another running notegate uses this instance name on the same ledger.
     public static func instanceNameInUse(owner: String, location: String) -> PostgresLedgerError {
-        PostgresLedgerError("another running notegate uses the instance name \(owner) on the ledger database "
+        PostgresLedgerError(Self.instanceNameInUsePrefix + "\(owner) on the ledger database "
             + "\(location); give each instance its own `ledger.instance` (or leave it unset: host name and pid)")
     }
+
+    private static let instanceNameInUsePrefix = "another running notegate uses the instance name "
+
+    var isInstanceNameInUse: Bool { description.hasPrefix(Self.instanceNameInUsePrefix) }
 
     /// Another instance has claimed the entry for posting.
     public static func claimedElsewhere(entry: Int64, owner: String) -> PostgresLedgerError {

@@ -98,7 +98,8 @@ import Testing
             let fixture = try LedgerFixture()
             let first = try await fixture.openPostgres(url: server.url(), owner: "gateway-1")
             let error = await #expect(throws: PostgresLedgerError.self) {
-                try await fixture.openPostgres(url: server.url(), owner: "gateway-1")
+                try await PostgresLedger.open(try PostgresLedgerLocation(url: server.url()), owner: "gateway-1",
+                                              instanceNameWait: .seconds(2))
             }
             #expect(error?.description.contains("instance name gateway-1") == true)
             // Killed, its name is free at once for its restart.
