@@ -35,8 +35,10 @@ import Testing
         let directory = dovecot.directory.appendingPathComponent("multi-instance")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try BulkDelivery.append((1...Self.messageCount).map(CrashTests.message), to: dovecot, scratch: directory)
+        let orphans = try OrphanGuard(directory: directory)
+        defer { orphans.end() }
 
-        let sandbox = try SandboxProcess(log: directory.appendingPathComponent("sandbox.log"))
+        let sandbox = try SandboxProcess(log: directory.appendingPathComponent("sandbox.log"), orphans: orphans)
         defer { sandbox.stop() }
         try await sandbox.waitUntilAnswering()
 
@@ -44,7 +46,7 @@ import Testing
             try InstanceConfig.write(name: name, in: directory, dovecot: dovecot, sandboxPort: sandbox.port,
                                      ledgerURL: database.url(database: "notegate"))
         }
-        let fleet = try InstanceFleet(configs: configs)
+        let fleet = try InstanceFleet(configs: configs, orphans: orphans)
         defer { fleet.killAll() }
         try await drainWhileKilling(fleet: fleet, database: database, dovecot: dovecot, sandbox: sandbox)
     }
@@ -276,17 +278,20 @@ final class InstanceFleet {
     /// (calls between the last scrape and a kill are not seen: a lower bound).
     private(set) var callsMade: [String: Int] = [:]
     private var callsThisLife: [Int]
+    private let orphans: OrphanGuard
 
     var count: Int { configs.count }
     var logPaths: String { configs.map(\.log.path).joined(separator: " ") }
 
-    init(configs: [InstanceConfig]) throws {
+    init(configs: [InstanceConfig], orphans: OrphanGuard) throws {
         self.configs = configs
+        self.orphans = orphans
         processes = []
         callsThisLife = Array(repeating: 0, count: configs.count)
         for config in configs {
             do {
                 processes.append(try Gateway.start(config: config.path, log: config.log))
+                orphans.track(processes[processes.count - 1].processIdentifier)
             } catch {
                 killAll()
                 throw error
@@ -301,6 +306,7 @@ final class InstanceFleet {
     /// SIGKILL, then the exit reaped: a crash.
     func kill(_ slot: Int) {
         let process = processes[slot]
+        defer { orphans.untrack(process.processIdentifier) }
         guard process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -310,6 +316,7 @@ final class InstanceFleet {
         callsMade[configs[slot].name, default: 0] += callsThisLife[slot]
         callsThisLife[slot] = 0
         processes[slot] = try Gateway.start(config: configs[slot].path, log: configs[slot].log)
+        orphans.track(processes[slot].processIdentifier)
     }
 
     /// Reads the instance's `notegate_api_calls_total` (all outcomes) into this life's count; a scrape that fails
@@ -343,6 +350,7 @@ final class InstanceFleet {
         let deadline = ContinuousClock.now + timeout
         var ends: [(name: String, how: String)] = []
         for (slot, process) in processes.enumerated() {
+            defer { orphans.untrack(process.processIdentifier) }
             while process.isRunning && ContinuousClock.now < deadline {
                 usleep(20_000)
             }
@@ -359,9 +367,12 @@ final class InstanceFleet {
 
     /// Kills whatever still runs. Idempotent.
     func killAll() {
-        for process in processes where process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        for process in processes {
+            if process.isRunning {
+                Glibc.kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            orphans.untrack(process.processIdentifier)
         }
     }
 
@@ -383,8 +394,10 @@ final class SandboxProcess {
     let port: Int
     private let process: Process
     private let log: URL
+    private let orphans: OrphanGuard
 
-    init(log: URL) throws {
+    init(log: URL, orphans: OrphanGuard) throws {
+        self.orphans = orphans
         port = try freePort()
         self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -396,6 +409,7 @@ final class SandboxProcess {
         process.standardOutput = output
         process.standardError = output
         try process.run()
+        orphans.track(process.processIdentifier)
     }
 
     deinit {
@@ -423,6 +437,7 @@ final class SandboxProcess {
 
     /// Ends the sandbox (SIGKILL: nothing of it needs to survive the test). Idempotent.
     func stop() {
+        defer { orphans.untrack(process.processIdentifier) }
         guard process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -435,6 +450,52 @@ final class SandboxProcess {
     struct Failure: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
+    }
+}
+
+/// What ends this test's processes if the test process itself dies without its cleanup (a crash elsewhere in the
+/// bundle, SIGKILL from a timeout): a shell that polls this process every second and, once it is gone, SIGKILLs
+/// every PID in a file the test keeps current. The test ends the shell, by its PID, when it cleans up itself.
+final class OrphanGuard {
+    private let pidFile: URL
+    private let watcher: Process
+    private var pids: Set<pid_t> = []
+
+    init(directory: URL) throws {
+        pidFile = directory.appendingPathComponent("pids-to-kill-if-the-test-dies")
+        try Data().write(to: pidFile)
+        watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watcher.arguments = ["-c", """
+            while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
+            [ -s "$0" ] && kill -KILL $(cat "$0") 2>/dev/null
+            """, pidFile.path]
+        try watcher.run()
+    }
+
+    deinit {
+        end()
+    }
+
+    func track(_ pid: pid_t) {
+        pids.insert(pid)
+        write()
+    }
+
+    func untrack(_ pid: pid_t) {
+        guard pids.remove(pid) != nil else { return }
+        write()
+    }
+
+    /// Ends the guard; idempotent.
+    func end() {
+        guard watcher.isRunning else { return }
+        Glibc.kill(watcher.processIdentifier, SIGKILL)
+        watcher.waitUntilExit()
+    }
+
+    private func write() {
+        try? Data(pids.map(String.init).joined(separator: " ").utf8).write(to: pidFile, options: .atomic)
     }
 }
 
