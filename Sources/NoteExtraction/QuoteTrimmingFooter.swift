@@ -92,7 +92,8 @@ enum ClientFooter {
         guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) })
         else { return false }
         let second = start + 1 <= end ? bytes[start + 1] : 0
-        let opens = openingPrefixes.contains(UInt16(lowercased(bytes[start])) << 8 | UInt16(second))
+        let prefix = Int(lowercased(bytes[start])) << 8 | Int(second)
+        let opens = openingPrefixBits[prefix >> 6] >> (prefix & 63) & 1 != 0
         let ends = !opens && bytes[end] >= 0x80 && endingBytes.contains { ending in
             var index = end
             for byte in ending.reversed() {
@@ -119,6 +120,11 @@ enum ClientFooter {
             return bytes.count >= 2 ? UInt16(lowercased(bytes[0])) << 8 | UInt16(bytes[1]) : nil
         }
     })
+
+    /// `openingPrefixes` as 65,536 bits, one per pair of bytes: looked up for every line without hashing.
+    private static let openingPrefixBits: [UInt64] = openingPrefixes.reduce(into: [UInt64](repeating: 0, count: 1024)) { bits, prefix in
+        bits[Int(prefix) >> 6] |= 1 << (UInt64(prefix) & 63)
+    }
 
     /// The endings of the forms that have one: "gesendet", "から送信", …
     private static let endingBytes = forms.map { Array($0.ending.utf8) }.filter { !$0.isEmpty }

@@ -38,7 +38,7 @@ struct HistoryHeaderField {
     /// no field name can start the line or no colon follows soon enough.
     private static func locateKey(_ bytes: UnsafeBufferPointer<UInt8>) -> (key: Range<Int>, valueStart: Int)? {
         guard bytes.count <= 2000, let keyStart = bytes.firstIndex(where: { !isPadding($0) }),
-              nameFirstBytes.contains(bytes[keyStart] | (bytes[keyStart] < 0x80 ? 0x20 : 0))
+              nameFirstBytes[Int(bytes[keyStart] | (bytes[keyStart] < 0x80 ? 0x20 : 0))]
         else { return nil }
         var index = keyStart
         var colon: (start: Int, end: Int)?
@@ -162,10 +162,14 @@ struct HistoryHeaderField {
         return names
     }()
 
-    /// The first byte of every name, ASCII letters in lower case ("https:" is ruled out by its "h").
-    private static let nameFirstBytes: Set<UInt8> = Set(namesByText.keys.flatMap { name -> [UInt8] in
-        [name.utf8.first!, (name.prefix(1).uppercased() + name.dropFirst()).utf8.first!].map { $0 | ($0 < 0x80 ? 0x20 : 0) }
-    })
+    /// The first byte of every name, ASCII letters in lower case ("https:" is ruled out by its "h"), as a
+    /// table by byte value (looked up for every line with an early colon).
+    private static let nameFirstBytes: [Bool] = {
+        let bytes = Set(namesByText.keys.flatMap { name -> [UInt8] in
+            [name.utf8.first!, (name.prefix(1).uppercased() + name.dropFirst()).utf8.first!].map { $0 | ($0 < 0x80 ? 0x20 : 0) }
+        })
+        return (0...255).map { bytes.contains(UInt8($0)) }
+    }()
 
     private static let longestNameBytes = names.keys.map(\.count).max() ?? 0
 }
