@@ -100,7 +100,7 @@ public struct QuoteTrimmer: Sendable {
             var start = 0
             var startIndex = bytes.startIndex
             while start <= buffer.count {
-                let end = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) ?? buffer.count
+                let end = nextLineFeed(in: buffer, from: start)
                 let endIndex = bytes.index(startIndex, offsetBy: end - start)
                 lines.append(ReplyLine(text: text[startIndex..<endIndex], bytes: buffer[start..<end]))
                 guard end < buffer.count else { break }
@@ -119,6 +119,25 @@ public struct QuoteTrimmer: Sendable {
         }
         lines.append(ReplyLine(text: text[start...]))
         return lines
+    }
+
+    /// The offset of the first line feed at or after `start`, or the buffer's count when there is none.
+    /// Eight bytes are looked at a time: a word holds a line feed when, XORed with line feeds, it holds a
+    /// zero byte, which `(w - 0x01…01) & ~w & 0x80…80` tells exactly (only which byte it is can be off).
+    private static func nextLineFeed(in buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        if let base = buffer.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= buffer.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+                index += 8
+            }
+        }
+        while index < buffer.count, buffer[index] != UInt8(ascii: "\n") {
+            index += 1
+        }
+        return index
     }
 
     /// Stands for the blank line put where a quoted block was taken out.

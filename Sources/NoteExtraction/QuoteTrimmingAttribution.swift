@@ -44,7 +44,7 @@ enum Attribution {
 
     /// Whether the line by itself is an attribution; `aboveQuote`: it is directly above quoted lines.
     static func matches(_ line: ReplyLine, aboveQuote: Bool = false) -> Bool {
-        guard line.text.utf8.count <= maximumLength * 2, line.endsWithColon || isDashed(line.text) || aboveQuote
+        guard line.text.utf8.count <= maximumLength * 2, line.endsWithColon || line.isDashed || aboveQuote
         else { return false }
         return matches(text: line.trimmed, aboveQuote: aboveQuote)
     }
@@ -53,7 +53,7 @@ enum Attribution {
     /// inside the `<email>` or its `<mailto:…>`). Only the last line may end with a colon: a line before
     /// it that ends with one is a sentence of its own.
     static func matches(wrapped lines: ArraySlice<ReplyLine>, aboveQuote: Bool = false) -> Bool {
-        guard lines.count >= 2, let last = lines.last, last.endsWithColon || isDashed(last.text) || aboveQuote,
+        guard lines.count >= 2, let last = lines.last, last.endsWithColon || last.isDashed || aboveQuote,
               lines.reduce(0, { $0 + $1.text.utf8.count }) <= maximumLength * 2
         else { return false }
         guard let first = lines.first, startsLikeOne(first) || first.text.utf8.contains(UInt8(ascii: "@")) else { return false }
@@ -77,24 +77,22 @@ enum Attribution {
         let text = line.trimmed.drop { $0 == "-" || $0 == ">" || $0 == "*" || $0.isWhitespace }
         guard let first = text.utf8.first else { return false }
         if first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") { return true }
+        // A first character that is one ASCII byte (the next byte ASCII too) opens only the openings that
+        // start with that byte: most lines are ruled out without comparing characters.
+        if first < 0x80, text.utf8.dropFirst().first.map({ $0 < 0x80 }) ?? true, !openingFirstBytes[Int(first)] {
+            return false
+        }
         return languages.contains { !$0.openings.isEmpty && opens(text, in: $0) }
     }
 
+    /// The first byte of every opening, as a table by byte value.
+    private static let openingFirstBytes: [Bool] = {
+        let bytes = Set(languages.flatMap(\.openings).compactMap(\.utf8.first))
+        return (0...255).map { bytes.contains(UInt8($0)) }
+    }()
+
     /// Longer lines are text, not attributions (and are not worth lower-casing).
     private static let maximumLength = 400
-
-    /// `---- On … wrote ----`: dashes at both ends.
-    static func isDashed(_ text: Substring) -> Bool {
-        let bytes = text.utf8
-        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
-        let dash = UInt8(ascii: "-")
-        // The first byte rules out almost every line before the line is read from its end.
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), bytes[first] == dash,
-              let last = bytes.lastIndex(where: { !isSpace($0) }), bytes[last] == dash, bytes.distance(from: first, to: last) >= 3,
-              bytes[bytes.index(after: first)] == dash, bytes[bytes.index(before: last)] == dash
-        else { return false }
-        return bytes[first...last].contains { $0 != dash && !isSpace($0) }
-    }
 
     private static func matches(text: Substring, aboveQuote: Bool) -> Bool {
         // Yahoo writes "--- On Wed, 4/4/12, Bob <bob@example.com> wrote:", Zoho sets it in dashes.

@@ -18,6 +18,8 @@ struct HistoryHeaderField {
         // Read as bytes: a field name is short, so a line without a colon in its first bytes is ruled out
         // before any character is decoded.
         guard line.hasEarlyColon,
+              // The first byte that is not a space is the name's first byte unless it is bold's "*".
+              line.firstByte == UInt8(ascii: "*") || Self.opensAName(line.firstByte),
               let located = line.text.utf8.withContiguousStorageIfAvailable(Self.locateKey)
                 ?? Array(line.text.utf8).withUnsafeBufferPointer(Self.locateKey)
         else { return nil }
@@ -38,7 +40,7 @@ struct HistoryHeaderField {
     /// no field name can start the line or no colon follows soon enough.
     private static func locateKey(_ bytes: UnsafeBufferPointer<UInt8>) -> (key: Range<Int>, valueStart: Int)? {
         guard bytes.count <= 2000, let keyStart = bytes.firstIndex(where: { !isPadding($0) }),
-              nameFirstBytes[Int(bytes[keyStart] | (bytes[keyStart] < 0x80 ? 0x20 : 0))]
+              opensAName(bytes[keyStart])
         else { return nil }
         var index = keyStart
         var colon: (start: Int, end: Int)?
@@ -75,6 +77,11 @@ struct HistoryHeaderField {
             return nil
         }
         return (keyStart..<keyEnd, colon.end)
+    }
+
+    /// Whether a name can start with the byte (ASCII letters in either case).
+    private static func opensAName(_ byte: UInt8) -> Bool {
+        nameFirstBytes[Int(byte | (byte < 0x80 ? 0x20 : 0))]
     }
 
     private static func lowercased(_ byte: UInt8) -> UInt8 {

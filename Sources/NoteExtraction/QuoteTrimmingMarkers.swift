@@ -66,7 +66,7 @@ struct HistoryMarkers {
     /// The line after an attribution starting at `start`, on one line or wrapped over two or three.
     static func attributionEnd(_ lines: [ReplyLine], startingAt start: Int) -> Int? {
         // Every form ends a line with a colon or is set in dashes: most lines are ruled out here.
-        guard lines[start..<min(start + 3, lines.count)].contains(where: { $0.endsWithColon || Attribution.isDashed($0.text) })
+        guard lines[start..<min(start + 3, lines.count)].contains(where: { $0.endsWithColon || $0.isDashed })
         else { return nil }
         if Attribution.matches(lines[start]) {
             return start + 1

@@ -15,23 +15,30 @@ struct ReplyLine {
     let firstByte: UInt8
     /// Whether a colon (or a full-width one) comes within the first bytes: a header field's name is short.
     let hasEarlyColon: Bool
+    /// Set in dashes at both ends, as Zoho writes attributions (`---- On … wrote ----`): asked of every
+    /// line's next three lines, so answered once from the bytes.
+    let isDashed: Bool
 
     /// The questions asked of every line are answered once, from the bytes at either end.
     init(text: Substring) {
         self.init(text: text, flags: text.utf8.withContiguousStorageIfAvailable(Self.flags) ?? Self.flags(Array(text.utf8)))
     }
 
+    /// The answers read from a line's bytes.
+    private typealias Flags = (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool, isDashed: Bool)
+
     /// A line whose UTF-8 is `bytes` (a slice of the text's contiguous UTF-8, read by `QuoteTrimmer.lines`).
     init(text: Substring, bytes: Slice<UnsafeBufferPointer<UInt8>>) {
         self.init(text: text, flags: Self.flags(bytes))
     }
 
-    private init(text: Substring, flags: (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool)) {
+    private init(text: Substring, flags: Flags) {
         self.text = text
         firstByte = flags.first
         isQuoted = flags.isQuoted
         endsWithColon = flags.endsWithColon
         hasEarlyColon = flags.hasEarlyColon
+        isDashed = flags.isDashed
         // A line of no-break or other Unicode spaces is blank too.
         isBlank = flags.first == 0 || (flags.first >= 0x80 && text.allSatisfy(\.isWhitespace))
     }
@@ -39,18 +46,18 @@ struct ReplyLine {
     /// How far into a line a header field's colon may stand: the longest name in bytes, padding and `**`.
     static let earlyColonBytes = 48
 
-    private static func flags(_ bytes: UnsafeBufferPointer<UInt8>) -> (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool) {
+    private static func flags(_ bytes: UnsafeBufferPointer<UInt8>) -> Flags {
         flags(bytes[...])
     }
 
-    private static func flags(_ bytes: [UInt8]) -> (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool) {
+    private static func flags(_ bytes: [UInt8]) -> Flags {
         bytes.withUnsafeBufferPointer { flags($0[...]) }
     }
 
-    private static func flags(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool) {
+    private static func flags(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Flags {
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
-        else { return (0, false, false, false) }
+        else { return (0, false, false, false, false) }
         let isQuoted = switch bytes[first] {
         case UInt8(ascii: ">"): true
         case UInt8(ascii: "|"): first == last || bytes[last] != UInt8(ascii: "|")
@@ -61,17 +68,39 @@ struct ReplyLine {
             || (bytes[last] == 0x9A && last - bytes.startIndex >= 2 && bytes[last - 1] == 0xBC && bytes[last - 2] == 0xEF)
         let hasEarlyColon = bytes[first..<min(first + earlyColonBytes, bytes.endIndex)]
             .contains { $0 == UInt8(ascii: ":") || $0 == 0xEF }
-        return (bytes[first], isQuoted, endsWithColon, hasEarlyColon)
+        // "--" at both ends, three bytes apart or more, and something other than dashes and spaces between.
+        let dash = UInt8(ascii: "-")
+        let isDashed = bytes[first] == dash && bytes[last] == dash && last - first >= 3
+            && bytes[first + 1] == dash && bytes[last - 1] == dash
+            && bytes[first...last].contains { $0 != dash && !isSpace($0) }
+        return (bytes[first], isQuoted, endsWithColon, hasEarlyColon, isDashed)
     }
 
     /// The line without leading and trailing whitespace (no-break spaces included).
     var trimmed: Substring {
+        // ASCII whitespace is dropped by its bytes when the bytes kept at either end are ASCII: then both cuts
+        // are character boundaries (no ASCII character joins a space, and no space joins one), and the
+        // characters dropped are whitespace. Other lines are read character by character.
+        let bytes = text.utf8
+        var byteStart = bytes.startIndex
+        var byteEnd = bytes.endIndex
+        while byteStart < byteEnd, Self.isASCIIWhitespace(bytes[byteStart]) { byteStart = bytes.index(after: byteStart) }
+        while byteEnd > byteStart, Self.isASCIIWhitespace(bytes[bytes.index(before: byteEnd)]) { byteEnd = bytes.index(before: byteEnd) }
+        if byteStart == byteEnd || (bytes[byteStart] < 0x80 && bytes[bytes.index(before: byteEnd)] < 0x80) {
+            return text[byteStart..<byteEnd]
+        }
         let start = text.drop { $0.isWhitespace }
         var end = start.endIndex
         while end > start.startIndex, start[start.index(before: end)].isWhitespace {
             end = start.index(before: end)
         }
         return start[..<end]
+    }
+
+    /// Tab, line feed, vertical tab, form feed, carriage return, space: the ASCII scalars that are
+    /// Unicode white space (what `Character.isWhitespace` says of them).
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || (byte >= 0x09 && byte <= 0x0D)
     }
 
     /// Indented, not blank: continues the header field above it.

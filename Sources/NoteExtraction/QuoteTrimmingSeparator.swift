@@ -50,6 +50,21 @@ enum HistorySeparator {
 
     /// Lower-cased, trimmed, with typographic apostrophes made plain.
     private static func normalized(_ caption: some StringProtocol) -> String {
+        // ASCII text by its bytes: its characters are single bytes, and its white space is tab to carriage
+        // return and space.
+        if caption.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(caption.utf8.count)
+            for byte in caption.utf8 {
+                if byte == UInt8(ascii: " ") || (byte >= 0x09 && byte <= 0x0D) {
+                    if let last = bytes.last, last != UInt8(ascii: " ") { bytes.append(UInt8(ascii: " ")) }
+                } else {
+                    bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+                }
+            }
+            if bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         let words = caption.split { $0.isWhitespace }.joined(separator: " ")
         return String(words.lowercased().map { $0 == "’" ? "'" : $0 })
     }
