@@ -61,57 +61,63 @@ extension IMAPConnection {
         return CList<UInt32>(result).map(\.pointee).sorted()
     }
 
-    /// Applies `action` to a message the pipeline settled after it was handed over. One that has
-    /// left the folder meanwhile (moved or deleted by someone else) is left alone: some servers
-    /// answer NO for a UID that no longer exists.
-    func applyUnlessGone(_ action: MailboxAction, to uid: UInt32) throws {
+    /// Applies `action` to messages the pipeline settled after they were handed over. Those that have
+    /// left the folder meanwhile (moved or deleted by someone else) are left alone: some servers answer
+    /// NO for a UID that no longer exists, and then each message is tried on its own.
+    func applyUnlessGone(_ action: MailboxAction, to uids: [UInt32]) throws {
         do {
-            try apply(action, to: uid)
+            try apply(action, to: uids)
         } catch let error as IMAPError where error.code == .commandFailed {
-            let exists = !(try search(mailimap_search_key_new_uid(mailimap_set_new_single(uid)), "UID SEARCH UID")
+            guard uids.count == 1 else {
+                for uid in uids { try applyUnlessGone(action, to: [uid]) }
+                return
+            }
+            let exists = !(try search(mailimap_search_key_new_uid(mailimap_set_new_single(uids[0])), "UID SEARCH UID")
                 .isEmpty)
             if exists { throw error }
         }
     }
 
-    /// Applies the configured action to one message of the selected folder.
-    func apply(_ action: MailboxAction, to uid: UInt32) throws {
+    /// Applies the configured action to messages of the selected folder: one command for all of them
+    /// (two or three for a move without MOVE, or a delete).
+    func apply(_ action: MailboxAction, to uids: [UInt32]) throws {
+        guard !uids.isEmpty else { return }
         switch action {
         case .keep:
             return
         case .seen:
-            try addFlag(mailimap_flag_new_seen(), to: uid)
+            try addFlag(mailimap_flag_new_seen(), to: uids)
         case .delete:
-            try addFlag(mailimap_flag_new_deleted(), to: uid)
-            try expunge(uid)
+            try addFlag(mailimap_flag_new_deleted(), to: uids)
+            try expunge(uids)
         case .move(let configured):
             let folder = try serverName(configured)
             try ensureFolder(folder)
             let session = try requireSession()
             if hasCapability("MOVE") {
-                try check(withUIDSet([uid]) { mailimap_uid_move(session, $0, folder) }, "UID MOVE")
+                try check(withUIDSet(uids) { mailimap_uid_move(session, $0, folder) }, "UID MOVE")
             } else {
-                try check(withUIDSet([uid]) { mailimap_uid_copy(session, $0, folder) }, "UID COPY")
-                try addFlag(mailimap_flag_new_deleted(), to: uid)
-                try expunge(uid)
+                try check(withUIDSet(uids) { mailimap_uid_copy(session, $0, folder) }, "UID COPY")
+                try addFlag(mailimap_flag_new_deleted(), to: uids)
+                try expunge(uids)
             }
         }
     }
 
-    private func addFlag(_ flag: UnsafeMutablePointer<mailimap_flag>, to uid: UInt32) throws {
+    private func addFlag(_ flag: UnsafeMutablePointer<mailimap_flag>, to uids: [UInt32]) throws {
         let flags = mailimap_flag_list_new_empty()
         mailimap_flag_list_add(flags, flag)
         let store = mailimap_store_att_flags_new_add_flags_silent(flags)
         defer { mailimap_store_att_flags_free(store) }
         let session = try requireSession()
-        try check(withUIDSet([uid]) { mailimap_uid_store(session, $0, store) }, "UID STORE")
+        try check(withUIDSet(uids) { mailimap_uid_store(session, $0, store) }, "UID STORE")
     }
 
-    /// Removes deleted messages: only `uid` when the server has UIDPLUS, else all of the folder's.
-    private func expunge(_ uid: UInt32) throws {
+    /// Removes deleted messages: only `uids` when the server has UIDPLUS, else all of the folder's.
+    private func expunge(_ uids: [UInt32]) throws {
         if hasCapability("UIDPLUS") {
             let session = try requireSession()
-            try check(withUIDSet([uid]) { mailimap_uid_expunge(session, $0) }, "UID EXPUNGE")
+            try check(withUIDSet(uids) { mailimap_uid_expunge(session, $0) }, "UID EXPUNGE")
         } else {
             try check(mailimap_expunge(try requireSession()), "EXPUNGE")
         }

@@ -45,9 +45,7 @@ extension IMAPConnection {
         let uids = try uids(above: checkpoint.lastUID)
         let key = MailboxKey(account: config.name, folder: folder)
         let fetched = try messages(Array(uids.prefix(IMAPReplay.batchSize)), in: key, under: checkpoint)
-        for message in fetched {
-            try apply(config.actions.posted, to: message.uid)
-        }
+        try apply(config.actions.posted, to: fetched.map(\.uid))
         return fetched
     }
 }

@@ -221,26 +221,31 @@ public struct MailboxWatcher: Sendable {
     }
 
     /// Hands `messages` (one fetched batch, in UID order) to the pipeline, then applies the actions of
-    /// their outcomes and moves the checkpoint past them. Never hands over a message the server
-    /// answered for only in part, nor any after it: that one is fetched again next pass, until it
-    /// failed `fetchAttemptLimit` times (then it comes back unreadable).
+    /// their outcomes (one command per distinct action) and moves the checkpoint past them. Never hands
+    /// over a message the server answered for only in part, nor any after it: that one is fetched again
+    /// next pass, until it failed `fetchAttemptLimit` times (then it comes back unreadable).
     private func handOver(_ messages: [FetchedMessage], _ connection: IMAPConnection, _ handle: BatchHandler,
                           _ checkpoint: inout Checkpoint, _ fetchFailures: inout FetchFailures) async throws {
         let ready = Array(messages.prefix { $0.fetchProblem == nil })
         if !ready.isEmpty {
             let handled = await handle(ready)
-            var applied: [SettledAction] = []
-            for (message, outcome) in zip(ready, handled.outcomes) {
-                if let action = action(for: outcome) {
-                    try await connection.apply(action, to: message.uid)
-                    applied.append(SettledAction(uid: message.uid, uidValidity: message.uidValidity, outcome: outcome))
-                }
-                if !checkpoints.advancesWithOutcome {
-                    checkpoint.lastUID = message.uid
-                    try await checkpoints.saveCheckpoint(checkpoint, for: key)
-                }
+            let settled = zip(ready, handled.outcomes).map { message, outcome in
+                SettledAction(uid: message.uid, uidValidity: message.uidValidity, outcome: outcome)
+            }
+            let applied: [SettledAction]
+            do {
+                applied = try await apply(settled, connection)
+            } catch let failure as AppliedInPart {
+                try? await actions?.applied(failure.applied)
+                throw failure.error
+            }
+            if !checkpoints.advancesWithOutcome, let last = settled.last {
+                checkpoint.lastUID = last.uid
+                try await checkpoints.saveCheckpoint(checkpoint, for: key)
+            }
+            for message in settled {
                 fetchFailures.forget(message.uid, uidValidity: message.uidValidity)
-                logger.debug("message handled", metadata: ["uid": "\(message.uid)", "outcome": "\(outcome)"])
+                logger.debug("message handled", metadata: ["uid": "\(message.uid)", "outcome": "\(message.outcome)"])
             }
             // A durable queue recorded these actions with their outcomes; applied, they are done.
             try await actions?.applied(applied)
@@ -321,28 +326,64 @@ public struct MailboxWatcher: Sendable {
     }
 
     /// Applies the actions settled and not applied yet (including, with a durable queue, those a crash
-    /// interrupted), oldest first, until none is left. Each stays queued until its action succeeded, so
-    /// one that failed with the connection is applied after the reconnect.
+    /// interrupted), one command per distinct action, until none is left. Each stays queued until its
+    /// action succeeded, so one that failed with the connection is applied after the reconnect.
     private func applySettled(_ connection: IMAPConnection, uidValidity: UInt32) async throws {
         guard let actions else { return }
         var rounds = 0
         while case let due = try await actions.pending(), !due.isEmpty, rounds < 100 {
             rounds += 1
-            for settled in due {
-                if settled.uidValidity != uidValidity {
-                    logger.notice("dropping the action for a message settled under another UIDVALIDITY", metadata: [
-                        "uid": "\(settled.uid)", "settled_uidvalidity": "\(settled.uidValidity)",
-                        "uidvalidity": "\(uidValidity)", "outcome": "\(settled.outcome)",
-                    ])
-                } else if let action = action(for: settled.outcome) {
-                    try await connection.applyUnlessGone(action, to: settled.uid)
-                    logger.debug("settled message handled", metadata: [
-                        "uid": "\(settled.uid)", "outcome": "\(settled.outcome)",
-                    ])
-                }
-                try await actions.applied([settled])
+            var stale: [SettledAction] = []
+            for settled in due where settled.uidValidity != uidValidity {
+                logger.notice("dropping the action for a message settled under another UIDVALIDITY", metadata: [
+                    "uid": "\(settled.uid)", "settled_uidvalidity": "\(settled.uidValidity)",
+                    "uidvalidity": "\(uidValidity)", "outcome": "\(settled.outcome)",
+                ])
+                stale.append(settled)
+            }
+            let current = due.filter { $0.uidValidity == uidValidity }
+            do {
+                let applied = try await apply(current, connection, unlessGone: true)
+                try await actions.applied(stale + applied)
+            } catch let failure as AppliedInPart {
+                try? await actions.applied(stale + failure.applied)
+                throw failure.error
+            }
+            for settled in current {
+                logger.debug("settled message handled", metadata: ["uid": "\(settled.uid)", "outcome": "\(settled.outcome)"])
             }
         }
+    }
+
+    /// Applies the actions of `settled` (those not deferred), one command per distinct action, in the
+    /// order each action first comes. Returns the ones with an action; when a command fails, throws
+    /// `AppliedInPart` with those applied before.
+    private func apply(_ settled: [SettledAction], _ connection: IMAPConnection,
+                       unlessGone: Bool = false) async throws -> [SettledAction] {
+        var groups: [(action: MailboxAction, members: [SettledAction])] = []
+        for entry in settled {
+            guard let action = action(for: entry.outcome) else { continue }
+            if let index = groups.firstIndex(where: { $0.action == action }) {
+                groups[index].members.append(entry)
+            } else {
+                groups.append((action, [entry]))
+            }
+        }
+        var applied: [SettledAction] = []
+        for group in groups {
+            let uids = group.members.map(\.uid)
+            do {
+                if unlessGone {
+                    try await connection.applyUnlessGone(group.action, to: uids)
+                } else {
+                    try await connection.apply(group.action, to: uids)
+                }
+            } catch {
+                throw AppliedInPart(applied: applied, error: error)
+            }
+            applied += group.members
+        }
+        return applied
     }
 
     /// The configured action for `outcome`; none while it is deferred.
@@ -354,6 +395,12 @@ public struct MailboxWatcher: Sendable {
         case .deferred: nil
         }
     }
+}
+
+/// A mailbox action failed after others were applied: the queue forgets those before `error` goes on.
+private struct AppliedInPart: Error {
+    let applied: [SettledAction]
+    let error: any Error
 }
 
 extension Array {

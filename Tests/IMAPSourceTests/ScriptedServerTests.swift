@@ -66,6 +66,33 @@ struct ScriptedServerTests {
         #expect(!server.commands.contains { $0.contains("BODY.PEEK[]") })
     }
 
+    @Test func theActionsOfABatchAreOneCommandPerAction() async throws {
+        let server = try ScriptedIMAPServer(messages: Self.mailbox)
+        defer { server.stop() }
+        var config = Self.config(server)
+        config.actions = MailboxConfig.OutcomeActions(posted: .seen, skipped: .keep, failed: .delete)
+        let watcher = MailboxWatcher(mailbox: config, folder: "INBOX", checkpoints: InMemoryCheckpointStore(),
+                                     logger: testLogger)
+        let events = EventRecorder()
+        let task = Task {
+            try await watcher.run(batches: { messages in
+                messages.map { $0.uid == 2 ? .failed : .posted }
+            }, events: { await events.record($0) })
+        }
+        do {
+            try await events.waitFor("caught up") { $0 == .caughtUp }
+        } catch {
+            await stop(task)
+            throw error
+        }
+        await stop(task)
+        let stores = server.commands.filter { $0.contains("UID STORE") }
+        #expect(stores.count == 2, "\(stores)")
+        #expect(stores.first?.contains("UID STORE 1,3 +FLAGS.SILENT (\\Seen)") == true, "\(stores)")
+        #expect(stores.last?.contains("UID STORE 2 +FLAGS.SILENT (\\Deleted)") == true, "\(stores)")
+        #expect(server.commands.filter { $0.contains("EXPUNGE") }.count == 1)
+    }
+
     @Test func largerMessagesAskingForTheSameSectionsShareOneFetch() async throws {
         var second = Self.mailbox[1]
         second.uid = 4
