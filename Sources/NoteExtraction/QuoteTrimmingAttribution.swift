@@ -115,7 +115,10 @@ enum Attribution {
         if hasDate, hasAddress, line.hasSuffix(">:"), bytes.contains(UInt8(ascii: "<")) {
             return true
         }
-        let lowercased = Array(line.lowercased().utf8)
+        // ASCII is lower-cased byte by byte (what `lowercased()` does to it), other scripts through `lowercased()`.
+        let lowercased = bytes.allSatisfy({ $0 < 0x80 })
+            ? bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+            : Array(line.lowercased().utf8)
         for (language, verbs) in verbBytes {
             for verb in verbs {
                 guard let verbEnd = endOfFirst(verb, in: lowercased) else { continue }

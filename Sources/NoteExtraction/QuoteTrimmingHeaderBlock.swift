@@ -15,20 +15,23 @@ struct HistoryHeaderField {
     let value: Substring
 
     init?(_ line: ReplyLine) {
-        // Read as bytes: a field name is short, so a line without a colon in its first bytes is ruled out
-        // before any character is decoded.
-        guard line.hasEarlyColon,
-              // The first byte that is not a space is the name's first byte unless it is bold's "*".
-              line.firstByte == UInt8(ascii: "*") || Self.opensAName(line.firstByte),
-              let located = line.text.utf8.withContiguousStorageIfAvailable(Self.locateKey)
-                ?? Array(line.text.utf8).withUnsafeBufferPointer(Self.locateKey)
-        else { return nil }
+        guard let field = line.headerField else { return nil }
+        name = field.name
         let bytes = line.text.utf8
-        let key = line.text[bytes.index(bytes.startIndex, offsetBy: located.key.lowerBound)
-                            ..< bytes.index(bytes.startIndex, offsetBy: located.key.upperBound)]
-        guard key.utf8.count <= Self.longestNameBytes, let name = Self.names[Self.lowercasedBytes(key)] else { return nil }
-        self.name = name
-        value = line.text[bytes.index(bytes.startIndex, offsetBy: located.valueStart)...].drop { $0.isWhitespace || $0 == "*" }
+        value = line.text[bytes.index(bytes.startIndex, offsetBy: Int(field.valueStart))...].drop { $0.isWhitespace || $0 == "*" }
+    }
+
+    /// The field name a line's UTF-8 starts with and where its value starts, when it is a field line. Read
+    /// as bytes: the first byte that is not a space is the name's first byte unless it is bold's "*", so
+    /// most lines are ruled out by it before their colon is looked for.
+    static func nameAndValueStart(_ bytes: UnsafeBufferPointer<UInt8>) -> (name: Name, valueStart: UInt16)? {
+        guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }),
+              bytes[first] == UInt8(ascii: "*") || opensAName(bytes[first]),
+              let located = locateKey(bytes), located.key.count <= longestNameBytes,
+              let name = names[lowercasedBytes(UnsafeBufferPointer(rebasing: bytes[located.key]))]
+        else { return nil }
+        // `locateKey` reads at most 2,000 bytes.
+        return (name, UInt16(located.valueStart))
     }
 
     private static func isPadding(_ byte: UInt8) -> Bool {
@@ -73,7 +76,7 @@ struct HistoryHeaderField {
         guard keyEnd - keyStart <= longestNameBytes else { return nil }
         // An ASCII key is a name only if a name has its length and, folded to lower case, its first and last byte.
         if bytes[keyStart..<keyEnd].allSatisfy({ $0 < 0x80 }), keyEnd > keyStart,
-           !nameShapes.contains(shape(length: keyEnd - keyStart, first: lowercased(bytes[keyStart]), last: lowercased(bytes[keyEnd - 1]))) {
+           !hasNameShape(length: keyEnd - keyStart, first: lowercased(bytes[keyStart]), last: lowercased(bytes[keyEnd - 1])) {
             return nil
         }
         return (keyStart..<keyEnd, colon.end)
@@ -88,12 +91,17 @@ struct HistoryHeaderField {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 
-    private static func shape(length: Int, first: UInt8, last: UInt8) -> Int {
-        length << 16 | Int(first) << 8 | Int(last)
+    /// Whether a name of that length in bytes starts and ends with those ASCII bytes (lengths under 64).
+    private static func hasNameShape(length: Int, first: UInt8, last: UInt8) -> Bool {
+        length < 64 && nameLengthsByEnds[Int(first) << 7 | Int(last)] >> UInt64(length) & 1 != 0
     }
 
-    /// The length, first and last byte of every name.
-    private static let nameShapes = Set(names.keys.map { shape(length: $0.count, first: $0.first!, last: $0.last!) })
+    /// The lengths in bytes of the names that start and end with ASCII bytes, as bits, by their first and
+    /// last byte (a table of 128 x 128): looked up for every line whose key is ASCII, without hashing.
+    private static let nameLengthsByEnds: [UInt64] = names.keys.reduce(into: [UInt64](repeating: 0, count: 128 * 128)) { table, name in
+        guard let first = name.first, let last = name.last, first < 0x80, last < 0x80, name.count < 64 else { return }
+        table[Int(first) << 7 | Int(last)] |= 1 << UInt64(name.count)
+    }
 
     /// The field names Outlook (and Yahoo, AOL, Thunderbird) write, by language, lower-cased.
     struct Language {
@@ -146,11 +154,11 @@ struct HistoryHeaderField {
     ]
 
     /// The key as lower-case UTF-8: ASCII is lower-cased byte by byte, other scripts through `lowercased()`.
-    private static func lowercasedBytes(_ key: Substring) -> [UInt8] {
-        if key.utf8.allSatisfy({ $0 < 0x80 }) {
-            return key.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }
+    private static func lowercasedBytes(_ key: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        if key.allSatisfy({ $0 < 0x80 }) {
+            return key.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }
         }
-        return Array(key.lowercased().utf8)
+        return Array(String(decoding: key, as: UTF8.self).lowercased().utf8)
     }
 
     /// Looked up by bytes: hashing bytes is much cheaper than hashing a `String`.

@@ -13,8 +13,10 @@ struct ReplyLine {
 
     /// The first byte that is not a space or tab (0 for a blank line).
     let firstByte: UInt8
-    /// Whether a colon (or a full-width one) comes within the first bytes: a header field's name is short.
-    let hasEarlyColon: Bool
+    /// The header field name the line starts with and where its value starts in the line's UTF-8, when
+    /// it is a history header field line (`HistoryHeaderField`): read once from the bytes, as header
+    /// blocks look at a line up to twice. Only lines with a colon within the first bytes are read for it.
+    let headerField: (name: HistoryHeaderField.Name, valueStart: UInt16)?
     /// Set in dashes at both ends, as Zoho writes attributions (`---- On … wrote ----`): asked of every
     /// line's next three lines, so answered once from the bytes.
     let isDashed: Bool
@@ -25,7 +27,7 @@ struct ReplyLine {
     }
 
     /// The answers read from a line's bytes.
-    private typealias Flags = (first: UInt8, isQuoted: Bool, endsWithColon: Bool, hasEarlyColon: Bool, isDashed: Bool)
+    private typealias Flags = (first: UInt8, isQuoted: Bool, endsWithColon: Bool, headerField: (name: HistoryHeaderField.Name, valueStart: UInt16)?, isDashed: Bool)
 
     /// A line whose UTF-8 is `bytes` (a slice of the text's contiguous UTF-8, read by `QuoteTrimmer.lines`).
     init(text: Substring, bytes: Slice<UnsafeBufferPointer<UInt8>>) {
@@ -37,7 +39,7 @@ struct ReplyLine {
         firstByte = flags.first
         isQuoted = flags.isQuoted
         endsWithColon = flags.endsWithColon
-        hasEarlyColon = flags.hasEarlyColon
+        headerField = flags.headerField
         isDashed = flags.isDashed
         // A line of no-break or other Unicode spaces is blank too.
         isBlank = flags.first == 0 || (flags.first >= 0x80 && text.allSatisfy(\.isWhitespace))
@@ -57,7 +59,7 @@ struct ReplyLine {
     private static func flags(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Flags {
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
-        else { return (0, false, false, false, false) }
+        else { return (0, false, false, nil, false) }
         let isQuoted = switch bytes[first] {
         case UInt8(ascii: ">"): true
         case UInt8(ascii: "|"): first == last || bytes[last] != UInt8(ascii: "|")
@@ -73,7 +75,9 @@ struct ReplyLine {
         let isDashed = bytes[first] == dash && bytes[last] == dash && last - first >= 3
             && bytes[first + 1] == dash && bytes[last - 1] == dash
             && bytes[first...last].contains { $0 != dash && !isSpace($0) }
-        return (bytes[first], isQuoted, endsWithColon, hasEarlyColon, isDashed)
+        // A header field's name is short: a line without a colon in its first bytes is ruled out unread.
+        let headerField = hasEarlyColon ? HistoryHeaderField.nameAndValueStart(UnsafeBufferPointer(rebasing: bytes)) : nil
+        return (bytes[first], isQuoted, endsWithColon, headerField, isDashed)
     }
 
     /// The line without leading and trailing whitespace (no-break spaces included).
