@@ -257,8 +257,39 @@ public struct QuoteTrimmer: Sendable {
         }
         return text.allSatisfy { $0.utf8.count <= 160 } && (givesContact || !(first.first?.isLowercase ?? false))
             && !first.hasSuffix(":") && !first.hasSuffix("?")
-            && first.split(whereSeparator: \.isWhitespace).count <= Self.signatureFirstLineWords
+            && !Self.hasMoreWords(than: Self.signatureFirstLineWords, first)
             && !isListItem(first)
+    }
+
+    /// Whether the line has more than `limit` words (runs of characters that are not white space). ASCII
+    /// text is read by its bytes (its characters are single bytes, its white space tab to carriage return
+    /// and space); the count stops once it is over the limit.
+    private static func hasMoreWords(than limit: Int, _ line: Substring) -> Bool {
+        var words = 0
+        guard line.utf8.allSatisfy({ $0 < 0x80 }) else {
+            var inWord = false
+            for character in line {
+                if character.isWhitespace {
+                    inWord = false
+                } else if !inWord {
+                    inWord = true
+                    words += 1
+                    if words > limit { return true }
+                }
+            }
+            return false
+        }
+        var inWord = false
+        for byte in line.utf8 {
+            if byte == UInt8(ascii: " ") || (byte >= 0x09 && byte <= 0x0D) {
+                inWord = false
+            } else if !inWord {
+                inWord = true
+                words += 1
+                if words > limit { return true }
+            }
+        }
+        return false
     }
 
     /// "1. Check the cable", "2) …", "- item", "* item": the content of a message, not a name.

@@ -134,7 +134,9 @@ enum ClientFooter {
 
     private static func isFooter(_ words: [UInt8]) -> Bool {
         formBytes.contains { form in
-            guard words.count >= form.opening.count + form.ending.count, words.starts(with: form.opening),
+            // The first byte rules out most forms before the opening is compared.
+            guard form.opening.first.map({ $0 == words.first }) ?? true,
+                  words.count >= form.opening.count + form.ending.count, words.starts(with: form.opening),
                   words.suffix(form.ending.count).elementsEqual(form.ending)
             else { return false }
             let name = words[form.opening.count..<(words.count - form.ending.count)]

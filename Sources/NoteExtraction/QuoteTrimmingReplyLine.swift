@@ -41,8 +41,11 @@ struct ReplyLine {
         endsWithColon = flags.endsWithColon
         headerField = flags.headerField
         isDashed = flags.isDashed
-        // A line of no-break or other Unicode spaces is blank too.
-        isBlank = flags.first == 0 || (flags.first >= 0x80 && text.allSatisfy(\.isWhitespace))
+        // A line of no-break or other Unicode spaces is blank too. Every Unicode space outside ASCII starts
+        // with C2, E1, E2 or E3 in UTF-8: a line that starts with another byte above 7F is not blank (with
+        // a space before it, the byte could be a mark that joins the space's character, so it is read).
+        let opensWithNonSpace = text.utf8.first == flags.first && ![0xC2, 0xE1, 0xE2, 0xE3].contains(flags.first)
+        isBlank = flags.first == 0 || (flags.first >= 0x80 && !opensWithNonSpace && text.allSatisfy(\.isWhitespace))
     }
 
     /// How far into a line a header field's colon may stand: the longest name in bytes, padding and `**`.
