@@ -99,7 +99,7 @@ extension PostgresLedger {
             let interrupted = try await rows("""
                 SELECT \(unescaped: MessageRow.columns) FROM messages m WHERE state = 'posting'
                 AND (posting_owner IS NULL OR (\(includingOwn) AND posting_owner = \(owner)) OR NOT EXISTS (
-                    SELECT 1 FROM instances i WHERE i.owner = m.posting_owner AND i.expires_at > \(now)))
+                    SELECT 1 FROM instances i WHERE i.owner = m.posting_owner AND i.expires_at > clock_timestamp()))
                 ORDER BY id FOR UPDATE SKIP LOCKED
                 """, connection)
             for var row in interrupted {

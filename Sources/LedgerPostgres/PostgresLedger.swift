@@ -47,13 +47,12 @@ public final class PostgresLedger: LedgerStore {
 
     /// Renews this instance's lease and sweeps dead instances' posts every `instanceLease / 3` until closed.
     private func startRenewing() {
-        let task = Task { [weak self, owner, client, clock, logger] in
+        let task = Task { [weak self, owner, client, logger] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(Self.instanceLease / 3))
                 guard !Task.isCancelled else { return }
                 do {
-                    try await Self.renew(owner: owner, until: clock().addingTimeInterval(Self.instanceLease),
-                                         client: client, logger: logger)
+                    try await Self.renew(owner: owner, client: client, logger: logger)
                     let recovered = try await self?.recoverPostsOfExpiredInstances() ?? []
                     if !recovered.isEmpty {
                         logger.warning("posts left in flight by a stopped instance are uncertain",
@@ -199,15 +198,16 @@ public final class PostgresLedger: LedgerStore {
         runner.cancel()
     }
 
-    /// Extends this instance's row by `instanceLease`.
+    /// Extends this instance's row to `instanceLease` from now by the database's clock (the one clock every
+    /// instance reads, whatever its host's says).
     public func renewInstance() async throws {
-        try await Self.renew(owner: owner, until: clock().addingTimeInterval(Self.instanceLease), client: client,
-                             logger: logger)
+        try await Self.renew(owner: owner, client: client, logger: logger)
     }
 
-    private static func renew(owner: String, until expiry: Date, client: PostgresClient, logger: Logger) async throws {
+    private static func renew(owner: String, client: PostgresClient, logger: Logger) async throws {
         try await client.query("""
-            INSERT INTO instances(owner, expires_at) VALUES (\(owner), \(expiry))
+            INSERT INTO instances(owner, expires_at)
+            VALUES (\(owner), clock_timestamp() + \(instanceLease) * interval '1 second')
             ON CONFLICT (owner) DO UPDATE SET expires_at = EXCLUDED.expires_at
             """, logger: logger)
     }

@@ -85,9 +85,9 @@ import Testing
             // A is alive: its call in flight is not B's to judge.
             #expect(try await b.recoverInterruptedPosts(policy: .repost).isEmpty)
             #expect(try await b.existing(id).state == .posting)
-            // A stops renewing (killed); once its lease has run out, B finds the post uncertain and reposts it.
-            fixture.clock.advance(seconds: PostgresLedger.instanceLease + 1)
-            try await b.renewInstance()
+            // A is killed; once its lease has run out, B finds the post uncertain and reposts it.
+            await a.abandon()
+            try server.expireLease(of: "instance-a")
             #expect(try await b.recoverInterruptedPosts(policy: .repost) == [id])
             let recovered = try await b.existing(id)
             #expect(recovered.state == .pending && recovered.uncertainReposts == 1)
@@ -105,8 +105,8 @@ import Testing
             let fromB = try await b.recordNew("from-b@vendor.example", uid: 2)
             try await a.beginPosting(fromA, noteHash: noteHash)
             try await b.beginPosting(fromB, noteHash: noteHash)
-            fixture.clock.advance(seconds: PostgresLedger.instanceLease + 1)
-            try await b.renewInstance()
+            await a.abandon()
+            try server.expireLease(of: "instance-a")
             // Before its own start-up recovery B has no policy, so its sweep leaves everything alone.
             #expect(try await b.recoverPostsOfExpiredInstances().isEmpty)
             #expect(try await b.recoverInterruptedPosts(policy: .hold) == [fromA, fromB].sorted())
@@ -116,8 +116,8 @@ import Testing
             #expect(try await c.recoverInterruptedPosts(policy: .repost).isEmpty)
             #expect(try await c.existing(fromB).state == .posting, "B is alive: its call in flight is left alone")
             // B dies now; C's sweep, while running, finds B's post uncertain and follows its own policy.
-            fixture.clock.advance(seconds: PostgresLedger.instanceLease + 1)
-            try await c.renewInstance()
+            await b.abandon()
+            try server.expireLease(of: "instance-b")
             #expect(try await c.recoverPostsOfExpiredInstances() == [fromB])
             #expect(try await c.existing(fromB).state == .pending)
             #expect(try await c.existing(fromA).state == .uncertain)
@@ -147,5 +147,13 @@ import Testing
             await b.close()
             await a.close()
         }
+    }
+}
+
+extension PostgresServer {
+    /// Ends the lease of `instance` as its running out would (`instances.expires_at` in the past by the
+    /// database's clock).
+    func expireLease(of instance: String) throws {
+        try psql("UPDATE instances SET expires_at = clock_timestamp() - interval '1 second' WHERE owner = '\(instance)'")
     }
 }
