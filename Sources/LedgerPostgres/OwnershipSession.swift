@@ -112,13 +112,21 @@ actor OwnershipSession {
             "SELECT pg_advisory_unlock(hashtextextended(\(Self.lockName(folder)), 0))", logger: logger)
     }
 
-    /// Ends the session: every lock is released by the server.
+    /// Gives every lock back and ends the session. The locks are given back explicitly (within a second) rather
+    /// than left to the session's end: a child process that inherited the socket (a secret command, a test's
+    /// server) keeps the connection, and the session with it, open after this side closes it.
     func close() async {
         isClosed = true
         monitor?.cancel()
         connecting?.cancel()
         held.removeAll()
-        try? await connection?.close()
+        if let connection {
+            let logger = logger
+            _ = try? await withinDeadline(.seconds(1)) {
+                try await connection.query("SELECT pg_advisory_unlock_all()", logger: logger)
+            }
+            try? await connection.close()
+        }
         connection = nil
     }
 
