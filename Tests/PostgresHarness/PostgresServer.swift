@@ -70,7 +70,7 @@ public final class PostgresServer: @unchecked Sendable {
     public func stop() {
         if running {
             running = false
-            try? Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", Self.binaries + "/pg_ctl", "-D", folder + "/data",
+            _ = try? Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", Self.binaries + "/pg_ctl", "-D", folder + "/data",
                                                 "-m", "immediate", "-w", "-t", "30", "stop"])
         }
         try? FileManager.default.removeItem(atPath: folder)
@@ -139,6 +139,7 @@ public final class PostgresServer: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeInheritedDescriptors(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -165,6 +166,18 @@ public final class PostgresServer: @unchecked Sendable {
         }
         return text
     }
+}
+
+/// Closes every descriptor above standard error in the child. `pg_ctl start` leaves the server running with
+/// whatever it inherited: without this it would hold copies of the test process's sockets (its own client
+/// connections among them), so a connection a test closes would stay open on the server's side, and its
+/// session with it. glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34) is not in Swift's Glibc
+/// module, so it is looked up by name; where it is missing the descriptors stay inherited, as before.
+private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+    else { return }
+    _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
 }
 
 /// What went wrong starting or stopping the test PostgreSQL.
