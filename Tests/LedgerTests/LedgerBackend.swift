@@ -11,15 +11,16 @@ enum LedgerBackend: String, CaseIterable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    /// Runs `body` with a fresh, empty ledger of this backend stamped by `fixture`'s clock; the database
-    /// server (for PostgreSQL) is stopped whatever `body` does.
+    /// Runs `body` with a fresh, empty ledger of this backend stamped by `fixture`'s clock. For PostgreSQL
+    /// that is a new database on the server shared by the tests running at the same time; the last of them
+    /// to finish stops it, whatever `body` does.
     func withLedger(_ fixture: LedgerFixture, _ body: (any LedgerStore) async throws -> Void) async throws {
         switch self {
         case .sqlite:
             try await body(try fixture.open())
         case .postgres:
-            try await PostgresServer.with { server in
-                let ledger = try await fixture.openPostgres(url: server.url())
+            try await SharedPostgresServer.shared.withDatabase { url in
+                let ledger = try await fixture.openPostgres(url: url)
                 do {
                     try await body(ledger)
                 } catch {
@@ -28,6 +29,46 @@ enum LedgerBackend: String, CaseIterable, CustomTestStringConvertible {
                 }
                 await ledger.close()
             }
+        }
+    }
+}
+
+/// One PostgreSQL server for the tests of this process that run at the same time: each test gets its own
+/// empty database on it. The server is started by the first test that needs it and stopped when the last
+/// test using it finishes (also when it fails), so none is left running when the tests end; a later test
+/// starts a new one. Counting users rather than stopping at process exit, which Swift Testing has no hook for.
+actor SharedPostgresServer {
+    static let shared = SharedPostgresServer()
+
+    private var server: PostgresServer?
+    private var users = 0
+
+    /// Runs `body` with the URL of a new, empty database on the shared server.
+    nonisolated func withDatabase(_ body: (String) async throws -> Void) async throws {
+        let server = try await acquire()
+        do {
+            let database = "ledger_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            try server.createDatabase(database)
+            try await body(server.url(database: database))
+        } catch {
+            await release()
+            throw error
+        }
+        await release()
+    }
+
+    private func acquire() throws -> PostgresServer {
+        let running = try server ?? PostgresServer()
+        server = running
+        users += 1
+        return running
+    }
+
+    private func release() {
+        users -= 1
+        if users == 0 {
+            server?.stop()
+            server = nil
         }
     }
 }
