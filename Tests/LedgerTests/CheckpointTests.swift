@@ -14,39 +14,51 @@ import Ledger
         try DatabaseQueue(path: fixture.path).write { db in try db.execute(sql: sql) }
     }
 
-    @Test func noCheckpointBeforeTheFirst() async throws {
-        let ledger = try LedgerFixture().open()
-        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == nil)
+    @Test(arguments: LedgerBackend.allCases)
+    func noCheckpointBeforeTheFirst(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == nil)
+        }
     }
 
-    @Test func checkpointAdvancesButNeverMovesBackWithinAUIDValidity() async throws {
-        let ledger = try LedgerFixture().open()
-        try await ledger.saveCheckpoint(inbox(lastUID: 10))
-        try await ledger.saveCheckpoint(inbox(lastUID: 7))
-        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 10))
+    @Test(arguments: LedgerBackend.allCases)
+    func checkpointAdvancesButNeverMovesBackWithinAUIDValidity(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            try await ledger.saveCheckpoint(inbox(lastUID: 10))
+            try await ledger.saveCheckpoint(inbox(lastUID: 7))
+            #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 10))
 
-        try await ledger.saveCheckpoint(inbox(lastUID: 12))
-        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 12))
+            try await ledger.saveCheckpoint(inbox(lastUID: 12))
+            #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 12))
+        }
     }
 
-    @Test func newUIDValidityReplacesTheCheckpoint() async throws {
-        let ledger = try LedgerFixture().open()
-        try await ledger.saveCheckpoint(inbox(uidValidity: 1, lastUID: 500))
-        try await ledger.saveCheckpoint(inbox(uidValidity: 2, lastUID: 3))
-        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(uidValidity: 2, lastUID: 3))
+    @Test(arguments: LedgerBackend.allCases)
+    func newUIDValidityReplacesTheCheckpoint(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            try await ledger.saveCheckpoint(inbox(uidValidity: 1, lastUID: 500))
+            try await ledger.saveCheckpoint(inbox(uidValidity: 2, lastUID: 3))
+            #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(uidValidity: 2, lastUID: 3))
+        }
     }
 
-    @Test func firstSaveFixesTheStartUIDForItsUIDValidity() async throws {
-        let ledger = try LedgerFixture().open()
-        try await ledger.saveCheckpoint(inbox(lastUID: 0, startUID: 40))
-        try await ledger.saveCheckpoint(inbox(lastUID: 12))
-        try await ledger.saveCheckpoint(inbox(lastUID: 30, startUID: 90))
-        let skip = LedgerDecision.skip(reason: "before-start", ticketID: nil, draftNote: nil)
-        _ = try await ledger.record(sighting("old@vendor.example", uid: 31), decision: skip, checkpoint: inbox(lastUID: 31))
-        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 31, startUID: 40))
+    @Test(arguments: LedgerBackend.allCases)
+    func firstSaveFixesTheStartUIDForItsUIDValidity(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            try await ledger.saveCheckpoint(inbox(lastUID: 0, startUID: 40))
+            try await ledger.saveCheckpoint(inbox(lastUID: 12))
+            try await ledger.saveCheckpoint(inbox(lastUID: 30, startUID: 90))
+            let skip = LedgerDecision.skip(reason: "before-start", ticketID: nil, draftNote: nil)
+            _ = try await ledger.record(sighting("old@vendor.example", uid: 31), decision: skip, checkpoint: inbox(lastUID: 31))
+            #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 31, startUID: 40))
 
-        try await ledger.saveCheckpoint(inbox(uidValidity: 2, lastUID: 0))
-        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(uidValidity: 2, lastUID: 0))
+            try await ledger.saveCheckpoint(inbox(uidValidity: 2, lastUID: 0))
+            #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(uidValidity: 2, lastUID: 0))
+        }
     }
 
     @Test func startUIDIsStoredInTheFile() async throws {
@@ -58,32 +70,41 @@ import Ledger
         #expect(startUID == 7)
     }
 
-    @Test func checkpointsAreKeptPerAccountAndFolder() async throws {
-        let ledger = try LedgerFixture().open()
-        try await ledger.saveCheckpoint(inbox(lastUID: 10))
-        try await ledger.saveCheckpoint(MailboxCheckpoint(account: "support", folder: "Vendors", uidValidity: 5, lastUID: 2))
-        try await ledger.saveCheckpoint(MailboxCheckpoint(account: "sales", folder: "INBOX", uidValidity: 9, lastUID: 4))
+    @Test(arguments: LedgerBackend.allCases)
+    func checkpointsAreKeptPerAccountAndFolder(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            try await ledger.saveCheckpoint(inbox(lastUID: 10))
+            try await ledger.saveCheckpoint(MailboxCheckpoint(account: "support", folder: "Vendors", uidValidity: 5, lastUID: 2))
+            try await ledger.saveCheckpoint(MailboxCheckpoint(account: "sales", folder: "INBOX", uidValidity: 9, lastUID: 4))
 
-        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 10))
-        #expect(try await ledger.checkpoint(account: "support", folder: "Vendors")?.lastUID == 2)
-        #expect(try await ledger.checkpoint(account: "sales", folder: "INBOX")?.uidValidity == 9)
+            #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 10))
+            #expect(try await ledger.checkpoint(account: "support", folder: "Vendors")?.lastUID == 2)
+            #expect(try await ledger.checkpoint(account: "sales", folder: "INBOX")?.uidValidity == 9)
+        }
     }
 
-    @Test func postedMovesTheCheckpoint() async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: .posting)
+    @Test(arguments: LedgerBackend.allCases)
+    func postedMovesTheCheckpoint(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .posting)
 
-        try await ledger.markPosted(id, response: "{}", checkpoint: inbox(lastUID: 1))
+            try await ledger.markPosted(id, response: "{}", checkpoint: inbox(lastUID: 1))
 
-        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 1))
+            #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 1))
+        }
     }
 
-    @Test func recordingASkipMovesTheCheckpoint() async throws {
-        let ledger = try LedgerFixture().open()
-        _ = try await ledger.record(
-            sighting("old@vendor.example", uid: 4), decision: .skip(reason: "before-start", ticketID: nil, draftNote: nil),
-            checkpoint: inbox(lastUID: 4))
-        #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 4))
+    @Test(arguments: LedgerBackend.allCases)
+    func recordingASkipMovesTheCheckpoint(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            _ = try await ledger.record(
+                sighting("old@vendor.example", uid: 4), decision: .skip(reason: "before-start", ticketID: nil, draftNote: nil),
+                checkpoint: inbox(lastUID: 4))
+            #expect(try await ledger.checkpoint(account: "support", folder: "INBOX") == inbox(lastUID: 4))
+        }
     }
 
     @Test func postedStaysPostingWhenTheCheckpointCannotBeSaved() async throws {

@@ -6,49 +6,55 @@ import Ledger
 @Suite struct DueActionTests {
     private let inbox = MessageLocation(account: "support", folder: "INBOX", uidValidity: 1, uid: 1)
 
-    @Test func skipRecordsItsActionInTheSameTransaction() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func skipRecordsItsActionInTheSameTransaction(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let ledger = try fixture.open()
-        _ = try await ledger.record(sighting("auto@vendor.example", uid: 1),
-                                    decision: .skip(reason: "auto-reply", ticketID: nil, draftNote: nil), checkpoint: nil)
-        _ = try await ledger.recordNew("queued@vendor.example", uid: 2)
+        try await backend.withLedger(fixture) { ledger async throws in
+            _ = try await ledger.record(sighting("auto@vendor.example", uid: 1),
+                                        decision: .skip(reason: "auto-reply", ticketID: nil, draftNote: nil), checkpoint: nil)
+            _ = try await ledger.recordNew("queued@vendor.example", uid: 2)
 
-        let due = try await ledger.dueActions(account: "support", folder: "INBOX")
+            let due = try await ledger.dueActions(account: "support", folder: "INBOX")
 
-        #expect(due == [DueMailboxAction(location: inbox, action: .skipped)], "a queued message waits for its post")
+            #expect(due == [DueMailboxAction(location: inbox, action: .skipped)], "a queued message waits for its post")
+        }
     }
 
-    @Test func postAndDeadLetterMakeTheirActionDueOnEverySighting() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func postAndDeadLetterMakeTheirActionDueOnEverySighting(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let ledger = try fixture.open()
-        let posted = try await ledger.recordNew("p@vendor.example", uid: 1)
-        _ = try await ledger.record(sighting("p@vendor.example", folder: "Archive", uid: 9),
-                                    decision: .post(ticketID: 143, note: note), checkpoint: nil)
-        let dead = try await ledger.recordNew("d@vendor.example", uid: 2)
-        try await ledger.beginPosting(posted, noteHash: noteHash)
-        #expect(try await ledger.dueActions(account: "support", folder: "INBOX").isEmpty, "nothing due while posting")
+        try await backend.withLedger(fixture) { ledger async throws in
+            let posted = try await ledger.recordNew("p@vendor.example", uid: 1)
+            _ = try await ledger.record(sighting("p@vendor.example", folder: "Archive", uid: 9),
+                                        decision: .post(ticketID: 143, note: note), checkpoint: nil)
+            let dead = try await ledger.recordNew("d@vendor.example", uid: 2)
+            try await ledger.beginPosting(posted, noteHash: noteHash)
+            #expect(try await ledger.dueActions(account: "support", folder: "INBOX").isEmpty, "nothing due while posting")
 
-        let entry = try await ledger.markPosted(posted, response: "{}", checkpoint: nil)
-        try await ledger.markDead(dead, reason: "HTTP 400")
+            let entry = try await ledger.markPosted(posted, response: "{}", checkpoint: nil)
+            try await ledger.markDead(dead, reason: "HTTP 400")
 
-        #expect(entry.sightings.map(\.dueAction) == [.posted, .posted])
-        #expect(try await ledger.dueActions(account: "support", folder: "INBOX").map(\.action) == [.posted, .failed])
-        #expect(try await ledger.dueActions(account: "support", folder: "Archive").map(\.location.uid) == [9])
+            #expect(entry.sightings.map(\.dueAction) == [.posted, .posted])
+            #expect(try await ledger.dueActions(account: "support", folder: "INBOX").map(\.action) == [.posted, .failed])
+            #expect(try await ledger.dueActions(account: "support", folder: "Archive").map(\.location.uid) == [9])
+        }
     }
 
-    @Test func copyOfASettledMessageGetsTheSettledAction() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func copyOfASettledMessageGetsTheSettledAction(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let ledger = try fixture.open()
-        let id = try await ledger.entry(in: .posted, messageID: "p@vendor.example")
-        try await ledger.actionsApplied(try await ledger.dueActions(account: "support", folder: "INBOX"))
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .posted, messageID: "p@vendor.example")
+            try await ledger.actionsApplied(try await ledger.dueActions(account: "support", folder: "INBOX"))
 
-        let result = try await ledger.record(sighting("p@vendor.example", uidValidity: 2, uid: 1),
-                                             decision: .post(ticketID: 143, note: note), checkpoint: nil)
+            let result = try await ledger.record(sighting("p@vendor.example", uidValidity: 2, uid: 1),
+                                                 decision: .post(ticketID: 143, note: note), checkpoint: nil)
 
-        #expect(result == .alreadySeen(id, .posted))
-        let moved = MessageLocation(account: "support", folder: "INBOX", uidValidity: 2, uid: 1)
-        #expect(try await ledger.dueActions(account: "support", folder: "INBOX")
-            == [DueMailboxAction(location: moved, action: .posted)])
+            #expect(result == .alreadySeen(id, .posted))
+            let moved = MessageLocation(account: "support", folder: "INBOX", uidValidity: 2, uid: 1)
+            #expect(try await ledger.dueActions(account: "support", folder: "INBOX")
+                == [DueMailboxAction(location: moved, action: .posted)])
+        }
     }
 
     @Test func appliedActionsAreClearedAndSurviveUntilThen() async throws {
@@ -67,18 +73,20 @@ import Ledger
         #expect(try await reopened.dueActions(account: "support", folder: "INBOX").isEmpty)
     }
 
-    @Test func clearingAnActionLeavesOneRecordedMeanwhile() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func clearingAnActionLeavesOneRecordedMeanwhile(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let ledger = try fixture.open()
-        let id = try await ledger.entry(in: .dead, messageID: "d@vendor.example")
-        let failed = try await ledger.dueActions(account: "support", folder: "INBOX")
-        try await ledger.retry(id)
-        try await ledger.beginPosting(id, noteHash: noteHash)
-        try await ledger.markPosted(id, response: "{}", checkpoint: nil)
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .dead, messageID: "d@vendor.example")
+            let failed = try await ledger.dueActions(account: "support", folder: "INBOX")
+            try await ledger.retry(id)
+            try await ledger.beginPosting(id, noteHash: noteHash)
+            try await ledger.markPosted(id, response: "{}", checkpoint: nil)
 
-        try await ledger.actionsApplied(failed)
+            try await ledger.actionsApplied(failed)
 
-        #expect(try await ledger.dueActions(account: "support", folder: "INBOX").map(\.action) == [.posted])
+            #expect(try await ledger.dueActions(account: "support", folder: "INBOX").map(\.action) == [.posted])
+        }
     }
 }
 
@@ -97,33 +105,37 @@ import Ledger
         #expect(try await fixture.open().beginHandling(location) == 2)
     }
 
-    @Test func recordingTheOutcomeOrEndingTheHandlingClearsIt() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func recordingTheOutcomeOrEndingTheHandlingClearsIt(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let ledger = try fixture.open()
-        #expect(try await ledger.beginHandling(location) == 0)
-        _ = try await ledger.recordNew("m@vendor.example", uid: 1)
-        #expect(try await ledger.beginHandling(location) == 0, "the record ended the handling")
+        try await backend.withLedger(fixture) { ledger async throws in
+            #expect(try await ledger.beginHandling(location) == 0)
+            _ = try await ledger.recordNew("m@vendor.example", uid: 1)
+            #expect(try await ledger.beginHandling(location) == 0, "the record ended the handling")
 
-        try await ledger.endHandling(location)
+            try await ledger.endHandling(location)
 
-        #expect(try await ledger.beginHandling(location) == 0)
+            #expect(try await ledger.beginHandling(location) == 0)
+        }
     }
 
-    @Test func deadLetterIsDeadWithItsReasonAndTheFailedAction() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func deadLetterIsDeadWithItsReasonAndTheFailedAction(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let ledger = try fixture.open()
-        _ = try await ledger.beginHandling(location)
+        try await backend.withLedger(fixture) { ledger async throws in
+            _ = try await ledger.beginHandling(location)
 
-        let result = try await ledger.record(
-            sighting("poison@vendor.example"),
-            decision: .deadLetter(reason: "crashed-while-parsing", detail: "the process died twice"), checkpoint: nil)
+            let result = try await ledger.record(
+                sighting("poison@vendor.example"),
+                decision: .deadLetter(reason: "crashed-while-parsing", detail: "the process died twice"), checkpoint: nil)
 
-        guard case .new(let id) = result else { Issue.record("expected a new entry, got \(result)"); return }
-        let entry = try await ledger.existing(id)
-        #expect(entry.state == .dead(reason: "crashed-while-parsing"))
-        #expect(entry.lastError == "the process died twice")
-        #expect(entry.sightings.map(\.dueAction) == [.failed])
-        #expect(try await ledger.list(LedgerFilter(state: .dead)).map(\.id) == [id])
-        #expect(try await ledger.beginHandling(location) == 0)
+            guard case .new(let id) = result else { Issue.record("expected a new entry, got \(result)"); return }
+            let entry = try await ledger.existing(id)
+            #expect(entry.state == .dead(reason: "crashed-while-parsing"))
+            #expect(entry.lastError == "the process died twice")
+            #expect(entry.sightings.map(\.dueAction) == [.failed])
+            #expect(try await ledger.list(LedgerFilter(state: .dead)).map(\.id) == [id])
+            #expect(try await ledger.beginHandling(location) == 0)
+        }
     }
 }

@@ -37,11 +37,15 @@ enum LedgerBackend: String, CaseIterable, CustomTestStringConvertible {
 /// empty database on it. The server is started by the first test that needs it and stopped when the last
 /// test using it finishes (also when it fails), so none is left running when the tests end; a later test
 /// starts a new one. Counting users rather than stopping at process exit, which Swift Testing has no hook for.
+/// At most `concurrentDatabases` tests use it at once: each ledger holds a pool of connections and its
+/// ownership session, and the server accepts 100 connections.
 actor SharedPostgresServer {
     static let shared = SharedPostgresServer()
+    static let concurrentDatabases = 8
 
     private var server: PostgresServer?
     private var users = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     /// Runs `body` with the URL of a new, empty database on the shared server.
     nonisolated func withDatabase(_ body: (String) async throws -> Void) async throws {
@@ -57,7 +61,10 @@ actor SharedPostgresServer {
         await release()
     }
 
-    private func acquire() throws -> PostgresServer {
+    private func acquire() async throws -> PostgresServer {
+        while users >= Self.concurrentDatabases {
+            await withCheckedContinuation { waiting.append($0) }
+        }
         let running = try server ?? PostgresServer()
         server = running
         users += 1
@@ -66,7 +73,9 @@ actor SharedPostgresServer {
 
     private func release() {
         users -= 1
-        if users == 0 {
+        if !waiting.isEmpty {
+            waiting.removeFirst().resume()
+        } else if users == 0 {
             server?.stop()
             server = nil
         }

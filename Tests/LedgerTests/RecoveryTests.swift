@@ -53,13 +53,16 @@ import Ledger
         #expect(try await reopened.retry(inFlight).uncertainReposts == 1)
     }
 
-    @Test func recoveryWithNothingInFlightChangesNothing() async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: .pending)
-        let before = try await ledger.existing(id)
+    @Test(arguments: LedgerBackend.allCases)
+    func recoveryWithNothingInFlightChangesNothing(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .pending)
+            let before = try await ledger.existing(id)
 
-        #expect(try await ledger.recoverInterruptedPosts(policy: .repost).isEmpty)
-        #expect(try await ledger.existing(id) == before)
+            #expect(try await ledger.recoverInterruptedPosts(policy: .repost).isEmpty)
+            #expect(try await ledger.existing(id) == before)
+        }
     }
 }
 
@@ -74,21 +77,27 @@ extension Array {
 }
 
 @Suite struct UncertainAtRuntimeTests {
-    @Test func uncertainWithRepostIsQueuedAgainAndCounted() async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: .posting)
-        let entry = try await ledger.markUncertain(id, error: "connection dropped after send", policy: .repost)
-        #expect(entry.state == .pending)
-        #expect(entry.uncertainReposts == 1)
-        #expect(entry.attempts == 1)
-        #expect(entry.lastError == "connection dropped after send")
+    @Test(arguments: LedgerBackend.allCases)
+    func uncertainWithRepostIsQueuedAgainAndCounted(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .posting)
+            let entry = try await ledger.markUncertain(id, error: "connection dropped after send", policy: .repost)
+            #expect(entry.state == .pending)
+            #expect(entry.uncertainReposts == 1)
+            #expect(entry.attempts == 1)
+            #expect(entry.lastError == "connection dropped after send")
+        }
     }
 
-    @Test func uncertainWithHoldWaitsForAnOperator() async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: .posting)
-        let entry = try await ledger.markUncertain(id, error: "timeout after send", policy: .hold)
-        #expect(entry.state == .uncertain)
-        #expect(entry.uncertainReposts == 0)
+    @Test(arguments: LedgerBackend.allCases)
+    func uncertainWithHoldWaitsForAnOperator(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .posting)
+            let entry = try await ledger.markUncertain(id, error: "timeout after send", policy: .hold)
+            #expect(entry.state == .uncertain)
+            #expect(entry.uncertainReposts == 0)
+        }
     }
 }

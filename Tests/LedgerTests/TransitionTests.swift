@@ -55,73 +55,93 @@ import Ledger
         }
     }
 
-    @Test func beginPostingCountsTheAttemptAndRecordsTheNoteHash() async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: .retrying)
-        let sent = NoteHash(noteText: "rebuilt note")
-
-        let entry = try await ledger.beginPosting(id, noteHash: sent)
-
-        #expect(entry.state == .posting)
-        #expect(entry.attempts == 2)
-        #expect(entry.noteHash == sent)
-    }
-
-    @Test func postedKeepsTheResponseAndTime() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func beginPostingCountsTheAttemptAndRecordsTheNoteHash(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let ledger = try fixture.open()
-        let id = try await ledger.entry(in: .posting)
-        fixture.clock.advance(seconds: 5)
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .retrying)
+            let sent = NoteHash(noteText: "rebuilt note")
 
-        let entry = try await ledger.markPosted(id, response: #"{"Id":"n-1"}"#, checkpoint: nil)
+            let entry = try await ledger.beginPosting(id, noteHash: sent)
 
-        #expect(entry.state == .posted)
-        #expect(entry.apiResponse == #"{"Id":"n-1"}"#)
-        #expect(entry.postedAt == fixture.clock.now)
-        #expect(entry.updatedAt == fixture.clock.now)
-        #expect(entry.createdAt == fixture.clock.now.addingTimeInterval(-5))
+            #expect(entry.state == .posting)
+            #expect(entry.attempts == 2)
+            #expect(entry.noteHash == sent)
+        }
     }
 
-    @Test func retryingKeepsErrorAndNextAttemptTime() async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: .posting)
-        let next = Date(timeIntervalSince1970: 1_800_000_300)
+    @Test(arguments: LedgerBackend.allCases)
+    func postedKeepsTheResponseAndTime(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .posting)
+            fixture.clock.advance(seconds: 5)
 
-        let entry = try await ledger.markRetrying(id, error: "HTTP 429", nextAttemptAt: next)
+            let entry = try await ledger.markPosted(id, response: #"{"Id":"n-1"}"#, checkpoint: nil)
 
-        #expect(entry.state == .retrying(nextAttemptAt: next))
-        #expect(entry.lastError == "HTTP 429")
+            #expect(entry.state == .posted)
+            #expect(entry.apiResponse == #"{"Id":"n-1"}"#)
+            #expect(entry.postedAt == fixture.clock.now)
+            #expect(entry.updatedAt == fixture.clock.now)
+            #expect(entry.createdAt == fixture.clock.now.addingTimeInterval(-5))
+        }
     }
 
-    @Test func deadKeepsItsReason() async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: .dead)
-        #expect(try await ledger.existing(id).state == .dead(reason: "HTTP 400: note too long"))
+    @Test(arguments: LedgerBackend.allCases)
+    func retryingKeepsErrorAndNextAttemptTime(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .posting)
+            let next = Date(timeIntervalSince1970: 1_800_000_300)
+
+            let entry = try await ledger.markRetrying(id, error: "HTTP 429", nextAttemptAt: next)
+
+            #expect(entry.state == .retrying(nextAttemptAt: next))
+            #expect(entry.lastError == "HTTP 429")
+        }
     }
 
-    @Test func retryFromUncertainCountsAPossibleDuplicateAndResetsAttempts() async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: .uncertain)
-
-        let entry = try await ledger.retry(id)
-
-        #expect(entry.state == .pending)
-        #expect(entry.uncertainReposts == 1)
-        #expect(entry.attempts == 0)
-        #expect(entry.lastError == "connection reset after request was sent")
+    @Test(arguments: LedgerBackend.allCases)
+    func deadKeepsItsReason(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .dead)
+            #expect(try await ledger.existing(id).state == .dead(reason: "HTTP 400: note too long"))
+        }
     }
 
-    @Test func retryFromDeadIsNoPossibleDuplicate() async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: .dead)
-        #expect(try await ledger.retry(id).uncertainReposts == 0)
+    @Test(arguments: LedgerBackend.allCases)
+    func retryFromUncertainCountsAPossibleDuplicateAndResetsAttempts(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .uncertain)
+
+            let entry = try await ledger.retry(id)
+
+            #expect(entry.state == .pending)
+            #expect(entry.uncertainReposts == 1)
+            #expect(entry.attempts == 0)
+            #expect(entry.lastError == "connection reset after request was sent")
+        }
     }
 
-    @Test func unknownEntryIsNotFound() async throws {
-        let ledger = try LedgerFixture().open()
-        let missing = LedgerEntryID(rawValue: 42)
-        await #expect(throws: LedgerError.notFound(missing)) {
-            try await ledger.beginPosting(missing, noteHash: noteHash)
+    @Test(arguments: LedgerBackend.allCases)
+    func retryFromDeadIsNoPossibleDuplicate(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let id = try await ledger.entry(in: .dead)
+            #expect(try await ledger.retry(id).uncertainReposts == 0)
+        }
+    }
+
+    @Test(arguments: LedgerBackend.allCases)
+    func unknownEntryIsNotFound(backend: LedgerBackend) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            let missing = LedgerEntryID(rawValue: 42)
+            await #expect(throws: LedgerError.notFound(missing)) {
+                try await ledger.beginPosting(missing, noteHash: noteHash)
+            }
         }
     }
 
