@@ -57,20 +57,23 @@ import Ledger
         }
     }
 
-    @Test func appliedActionsAreClearedAndSurviveUntilThen() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func appliedActionsAreClearedAndSurviveUntilThen(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        do {
-            let ledger = try fixture.open()
-            _ = try await ledger.entry(in: .skipped, messageID: "s@vendor.example")
+        try await backend.withReopenableLedger(fixture) { open async throws in
+            do {
+                let ledger = try await open()
+                _ = try await ledger.entry(in: .skipped, messageID: "s@vendor.example")
+            }
+            // A crash between the commit and the IMAP action: the action is still due after a restart.
+            let reopened = try await open()
+            let due = try await reopened.dueActions(account: "support", folder: "INBOX")
+            #expect(due.count == 1)
+
+            try await reopened.actionsApplied(due)
+
+            #expect(try await reopened.dueActions(account: "support", folder: "INBOX").isEmpty)
         }
-        // A crash between the commit and the IMAP action: the action is still due after a restart.
-        let reopened = try fixture.open()
-        let due = try await reopened.dueActions(account: "support", folder: "INBOX")
-        #expect(due.count == 1)
-
-        try await reopened.actionsApplied(due)
-
-        #expect(try await reopened.dueActions(account: "support", folder: "INBOX").isEmpty)
     }
 
     @Test(arguments: LedgerBackend.allCases)
@@ -94,15 +97,18 @@ import Ledger
 @Suite struct MessageInHandTests {
     private let location = MessageLocation(account: "support", folder: "INBOX", uidValidity: 1, uid: 1)
 
-    @Test func everyHandlingThatNeverEndedIsCountedAcrossRestarts() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func everyHandlingThatNeverEndedIsCountedAcrossRestarts(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        do {
-            #expect(try await fixture.open().beginHandling(location) == 0)
+        try await backend.withReopenableLedger(fixture) { open async throws in
+            do {
+                #expect(try await open().beginHandling(location) == 0)
+            }
+            do {
+                #expect(try await open().beginHandling(location) == 1)
+            }
+            #expect(try await open().beginHandling(location) == 2)
         }
-        do {
-            #expect(try await fixture.open().beginHandling(location) == 1)
-        }
-        #expect(try await fixture.open().beginHandling(location) == 2)
     }
 
     @Test(arguments: LedgerBackend.allCases)

@@ -31,6 +31,37 @@ enum LedgerBackend: String, CaseIterable, CustomTestStringConvertible {
             }
         }
     }
+
+    /// Runs `body` with `open`, which opens this backend's ledger again on the same store, as a restarted
+    /// process does: SQLite reopens the fixture's file (the previous ledger must be gone, as a dead process's
+    /// is); PostgreSQL closes the previous ledger, ending its session, and opens a new one on the same database.
+    func withReopenableLedger(
+        _ fixture: LedgerFixture, _ body: (_ open: () async throws -> any LedgerStore) async throws -> Void
+    ) async throws {
+        switch self {
+        case .sqlite:
+            try await body { try fixture.open() }
+        case .postgres:
+            try await SharedPostgresServer.shared.withDatabase { url in
+                var current: PostgresLedger?
+                do {
+                    try await body {
+                        if let previous = current {
+                            current = nil
+                            await previous.close()
+                        }
+                        let ledger = try await fixture.openPostgres(url: url)
+                        current = ledger
+                        return ledger
+                    }
+                } catch {
+                    await current?.close()
+                    throw error
+                }
+                await current?.close()
+            }
+        }
+    }
 }
 
 /// One PostgreSQL server for the tests of this process that run at the same time: each test gets its own

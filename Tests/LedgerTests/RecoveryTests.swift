@@ -4,8 +4,10 @@ import Ledger
 
 @Suite struct RecoveryTests {
     /// A ledger left by a process that died mid-call, plus entries in other states.
-    private func crashedLedger(_ fixture: LedgerFixture) async throws -> (inFlight: LedgerEntryID, others: [LedgerEntryID]) {
-        let ledger = try fixture.open()
+    private func crashedLedger(
+        _ open: () async throws -> any LedgerStore
+    ) async throws -> (inFlight: LedgerEntryID, others: [LedgerEntryID]) {
+        let ledger = try await open()
         let inFlight = try await ledger.entry(in: .posting, messageID: "flight@vendor.example")
         var others: [LedgerEntryID] = []
         for state in [LedgerState.Name.pending, .posted, .uncertain, .dead] {
@@ -14,43 +16,52 @@ import Ledger
         return (inFlight, others)
     }
 
-    @Test func repostQueuesInterruptedPostsAndCountsThem() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func repostQueuesInterruptedPostsAndCountsThem(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let (inFlight, others) = try await crashedLedger(fixture)
-        let reopened = try fixture.open()
-        let before = try await others.asyncMap { try await reopened.existing($0) }
+        try await backend.withReopenableLedger(fixture) { open async throws in
+            let (inFlight, others) = try await crashedLedger(open)
+            let reopened = try await open()
+            let before = try await others.asyncMap { try await reopened.existing($0) }
 
-        let recovered = try await reopened.recoverInterruptedPosts(policy: .repost)
+            let recovered = try await reopened.recoverInterruptedPosts(policy: .repost)
 
-        #expect(recovered == [inFlight])
-        let entry = try await reopened.existing(inFlight)
-        #expect(entry.state == .pending)
-        #expect(entry.uncertainReposts == 1)
-        #expect(entry.attempts == 1)
-        #expect(entry.lastError?.contains("may or may not be on ticket 143") == true)
-        #expect(try await others.asyncMap { try await reopened.existing($0) } == before)
+            #expect(recovered == [inFlight])
+            let entry = try await reopened.existing(inFlight)
+            #expect(entry.state == .pending)
+            #expect(entry.uncertainReposts == 1)
+            #expect(entry.attempts == 1)
+            #expect(entry.lastError?.contains("may or may not be on ticket 143") == true)
+            #expect(try await others.asyncMap { try await reopened.existing($0) } == before)
+        }
     }
 
-    @Test func holdLeavesInterruptedPostsUncertain() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func holdLeavesInterruptedPostsUncertain(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let (inFlight, _) = try await crashedLedger(fixture)
-        let reopened = try fixture.open()
+        try await backend.withReopenableLedger(fixture) { open async throws in
+            let (inFlight, _) = try await crashedLedger(open)
+            let reopened = try await open()
 
-        #expect(try await reopened.recoverInterruptedPosts(policy: .hold) == [inFlight])
+            #expect(try await reopened.recoverInterruptedPosts(policy: .hold) == [inFlight])
 
-        let entry = try await reopened.existing(inFlight)
-        #expect(entry.state == .uncertain)
-        #expect(entry.uncertainReposts == 0)
-        #expect(try await reopened.duePosts(now: .distantFuture, limit: 10).map(\.id).contains(inFlight) == false)
+            let entry = try await reopened.existing(inFlight)
+            #expect(entry.state == .uncertain)
+            #expect(entry.uncertainReposts == 0)
+            #expect(try await reopened.duePosts(now: .distantFuture, limit: 10).map(\.id).contains(inFlight) == false)
+        }
     }
 
-    @Test func heldPostRetriedByOperatorIsCountedAsPossibleDuplicate() async throws {
+    @Test(arguments: LedgerBackend.allCases)
+    func heldPostRetriedByOperatorIsCountedAsPossibleDuplicate(backend: LedgerBackend) async throws {
         let fixture = try LedgerFixture()
-        let (inFlight, _) = try await crashedLedger(fixture)
-        let reopened = try fixture.open()
-        _ = try await reopened.recoverInterruptedPosts(policy: .hold)
+        try await backend.withReopenableLedger(fixture) { open async throws in
+            let (inFlight, _) = try await crashedLedger(open)
+            let reopened = try await open()
+            _ = try await reopened.recoverInterruptedPosts(policy: .hold)
 
-        #expect(try await reopened.retry(inFlight).uncertainReposts == 1)
+            #expect(try await reopened.retry(inFlight).uncertainReposts == 1)
+        }
     }
 
     @Test(arguments: LedgerBackend.allCases)
