@@ -15,20 +15,24 @@ import Ledger
         }
     }
 
-    @Test(arguments: [LedgerState.Name.skipped, .dead])
-    func skippedOrDeadParentsDoNotRoute(state: LedgerState.Name) async throws {
-        let ledger = try LedgerFixture().open()
-        _ = try await ledger.entry(in: state, messageID: "parent@vendor.example")
+    @Test(arguments: LedgerBackend.allCases, [LedgerState.Name.skipped, .dead])
+    func skippedOrDeadParentsDoNotRoute(backend: LedgerBackend, state: LedgerState.Name) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            _ = try await ledger.entry(in: state, messageID: "parent@vendor.example")
 
-        #expect(try await ledger.ticketForThread(messageIDs: ["<parent@vendor.example>"]) == nil)
+            #expect(try await ledger.ticketForThread(messageIDs: ["<parent@vendor.example>"]) == nil)
+        }
     }
 
-    @Test(arguments: [LedgerState.Name.pending, .posting, .retrying, .uncertain])
-    func parentsOnTheirWayToPostingRoute(state: LedgerState.Name) async throws {
-        let ledger = try LedgerFixture().open()
-        _ = try await ledger.entry(in: state, messageID: "parent@vendor.example")
+    @Test(arguments: LedgerBackend.allCases, [LedgerState.Name.pending, .posting, .retrying, .uncertain])
+    func parentsOnTheirWayToPostingRoute(backend: LedgerBackend, state: LedgerState.Name) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            _ = try await ledger.entry(in: state, messageID: "parent@vendor.example")
 
-        #expect(try await ledger.ticketForThread(messageIDs: ["<parent@vendor.example>"]) != nil)
+            #expect(try await ledger.ticketForThread(messageIDs: ["<parent@vendor.example>"]) != nil)
+        }
     }
 
     @Test(arguments: LedgerBackend.allCases)

@@ -39,19 +39,29 @@ import Ledger
         }
     }
 
-    @Test(arguments: LedgerState.Name.allCases, Operation.allCases)
-    func operationFromState(start: LedgerState.Name, operation: Operation) async throws {
-        let ledger = try LedgerFixture().open()
-        let id = try await ledger.entry(in: start)
-        let before = try await ledger.existing(id)
+    /// Every operation from `start`, each on its own entry of one ledger (a ledger per pair would cost a
+    /// PostgreSQL database per pair).
+    @Test(arguments: LedgerBackend.allCases, LedgerState.Name.allCases)
+    func operationFromState(backend: LedgerBackend, start: LedgerState.Name) async throws {
+        let fixture = try LedgerFixture()
+        try await backend.withLedger(fixture) { ledger async throws in
+            for operation in Operation.allCases {
+                let id = try await ledger.entry(in: start, messageID: "\(operation.rawValue)@vendor.example")
+                let before = try await ledger.existing(id)
 
-        if let target = operation.expected[start] {
-            try await operation.run(on: ledger, id)
-            #expect(try await ledger.existing(id).state.name == target)
-        } else {
-            let error = await #expect(throws: LedgerError.self) { try await operation.run(on: ledger, id) }
-            #expect(error?.description.hasSuffix("ledger entry \(id): it is \(start.rawValue).") == true)
-            #expect(try await ledger.existing(id) == before, "an illegal transition must change nothing")
+                if let target = operation.expected[start] {
+                    try await operation.run(on: ledger, id)
+                    #expect(try await ledger.existing(id).state.name == target, "\(operation.rawValue)")
+                } else {
+                    let error = await #expect(throws: LedgerError.self, "\(operation.rawValue)") {
+                        try await operation.run(on: ledger, id)
+                    }
+                    #expect(error?.description.hasSuffix("ledger entry \(id): it is \(start.rawValue).") == true,
+                            "\(operation.rawValue)")
+                    #expect(try await ledger.existing(id) == before,
+                            "an illegal \(operation.rawValue) must change nothing")
+                }
+            }
         }
     }
 
