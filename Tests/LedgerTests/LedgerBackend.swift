@@ -65,18 +65,21 @@ enum LedgerBackend: String, CaseIterable, CustomTestStringConvertible {
 }
 
 /// One PostgreSQL server for the tests of this process that run at the same time: each test gets its own
-/// empty database on it. The server is started by the first test that needs it and stopped when the last
-/// test using it finishes (also when it fails), so none is left running when the tests end; a later test
-/// starts a new one. Counting users rather than stopping at process exit, which Swift Testing has no hook for.
+/// empty database on it. The server is started by the first test that needs it and stopped once no test has
+/// used it for `idleSeconds` (so the tests of a serial run, `make test`, share it too), or at the latest when
+/// the test process exits normally (an `atexit` handler: Swift Testing has no end-of-run hook).
 /// At most `concurrentDatabases` tests use it at once: each ledger holds a pool of connections and its
 /// ownership session, and the server accepts 100 connections.
 actor SharedPostgresServer {
     static let shared = SharedPostgresServer()
     static let concurrentDatabases = 8
+    static let idleSeconds = 2
 
     private var server: PostgresServer?
     private var users = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Counts releases, so an idle stop knows whether the server was used again since it was scheduled.
+    private var releases = 0
 
     /// Runs `body` with the URL of a new, empty database on the shared server.
     nonisolated func withDatabase(_ body: (String) async throws -> Void) async throws {
@@ -97,6 +100,9 @@ actor SharedPostgresServer {
             await withCheckedContinuation { waiting.append($0) }
         }
         let running = try server ?? PostgresServer()
+        if server == nil {
+            SharedPostgresServer.stopAtExit(running)
+        }
         server = running
         users += 1
         return running
@@ -104,11 +110,40 @@ actor SharedPostgresServer {
 
     private func release() {
         users -= 1
+        releases += 1
         if !waiting.isEmpty {
             waiting.removeFirst().resume()
         } else if users == 0 {
-            server?.stop()
-            server = nil
+            let release = releases
+            Task {
+                try? await Task.sleep(for: .seconds(Self.idleSeconds))
+                self.stopIfIdle(since: release)
+            }
+        }
+    }
+
+    private func stopIfIdle(since release: Int) {
+        guard users == 0, releases == release, let running = server else { return }
+        server = nil
+        running.stop()
+        SharedPostgresServer.stopAtExit(nil)
+    }
+
+    // The server the exit handler stops; `PostgresServer.stop` is idempotent.
+    private static let exitLock = NSLock()
+    nonisolated(unsafe) private static var serverAtExit: PostgresServer?
+    nonisolated(unsafe) private static var exitHandlerInstalled = false
+
+    private static func stopAtExit(_ server: PostgresServer?) {
+        exitLock.withLock {
+            serverAtExit = server
+            if !exitHandlerInstalled {
+                exitHandlerInstalled = true
+                atexit {
+                    let server = SharedPostgresServer.exitLock.withLock { SharedPostgresServer.serverAtExit }
+                    server?.stop()
+                }
+            }
         }
     }
 }
