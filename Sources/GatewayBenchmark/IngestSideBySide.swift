@@ -22,6 +22,10 @@ struct IngestSideBySide {
                      count, Double(mailbox.totalBytes) / 1e6, mailbox.fixtureCount, mailbox.corpusCount,
                      mailbox.attachmentCount, Double(mailbox.textBytes) / 1e6))
         try warmUp(dovecot)
+        if let hold = ProcessInfo.processInfo.environment["BENCH_INGEST_HOLD"] {
+            try holdForProfiling(dovecot, directory: URL(fileURLWithPath: hold))
+            return
+        }
 
         var results: [Measured] = []
         let peerScript = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/peers/py_imaplib_gateway.py")
@@ -75,6 +79,20 @@ struct IngestSideBySide {
             }
             throw BenchFailed("a run failed; see above")
         }
+    }
+
+    /// `BENCH_INGEST_HOLD=DIR`: writes a paused-posting config to DIR/notegate.yaml, prints how to run notegate
+    /// against the mailbox (for a profiler), and keeps Dovecot up until standard input closes.
+    private func holdForProfiling(_ dovecot: DovecotServer, directory: URL) throws {
+        let config = try LoopbackGatewayConfig(
+            directory: directory, dovecot: dovecot, apiURL: "http://127.0.0.1:9", tenantID: "bench",
+            accessKey: "bench-access", secretKey: "bench-secret",
+            mailboxSettings: ["actions: { posted: keep, skipped: keep, failed: keep }"],
+            leadSquaredSettings: ["rate_limit_calls: 10000", "rate_limit_seconds: 1", "concurrency: 16"])
+        print("holding: rm -f \(config.ledgerPath)* && NOTEGATE_BENCH_PAUSE_POSTING=1 \(notegate) once --config \(config.path)")
+        print("Dovecot log: \(dovecot.directory.path); close standard input to stop")
+        fflush(nil)
+        while let line = readLine(strippingNewline: true) { _ = line }
     }
 
     /// Dovecot indexes a fresh Maildir on first access; a short session does that before anyone is timed.
