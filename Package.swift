@@ -191,7 +191,8 @@ let package = Package(
         // A private Dovecot per test; shared by every test target that needs a real IMAP server.
         .target(name: "DovecotHarness", path: "Tests/DovecotHarness", swiftSettings: strictSwift),
         // A private PostgreSQL 15 per test (initdb + pg_ctl on a free loopback port, as the postgres user).
-        .target(name: "PostgresHarness", path: "Tests/PostgresHarness", swiftSettings: strictSwift),
+        .target(name: "PostgresHarness", dependencies: ["DovecotHarness"], path: "Tests/PostgresHarness",
+                swiftSettings: strictSwift),
         // Crafted messages that attack the parser's resources, for tests and `make bench-hostile`.
         .target(name: "HostileMail", path: "Tests/HostileMail", swiftSettings: strictSwift),
 

@@ -138,27 +138,16 @@ struct Measured {
     var bytes = 0
 }
 
-/// A child process started with posix_spawn, its standard output and error in a temporary file.
+/// A child process started with the harness's `SpawnedProcess`, its standard output and error in a temporary
+/// file, reaped here with wait4 for its resource usage.
 struct ChildRun {
-    let pid: pid_t
+    let process: SpawnedProcess
+    var pid: pid_t { process.pid }
 
     static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                       output: String = "/dev/null") throws -> ChildRun {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var merged = ProcessInfo.processInfo.environment
-        merged.merge(environment) { $1 }
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard result == 0 else { throw BenchFailed("cannot start \(executable): \(String(cString: strerror(result)))") }
-        return ChildRun(pid: pid)
+        ChildRun(process: try SpawnedProcess(executable, arguments, environment: environment, output: .file(output),
+                                             errors: .standardOutput))
     }
 
     /// Runs the command to its end: wall time from spawn to exit, and the child's own CPU time and peak RSS.
@@ -181,14 +170,10 @@ struct ChildRun {
     }
 
     func stop() {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        for _ in 0..<500 {
-            if waitpid(pid, &status, WNOHANG) == pid { return }
-            usleep(10_000)
+        if !process.stop(with: SIGTERM, within: 5) {
+            kill(pid, SIGKILL)
+            _ = process.waitForExit()
         }
-        kill(pid, SIGKILL)
-        waitpid(pid, &status, 0)
     }
 }
 

@@ -63,7 +63,8 @@ public final class DovecotServer: @unchecked Sendable {
         guard lock.withLock({ self.process == nil }) else {
             throw HarnessError("Dovecot in \(directory.path) is already running: stop() it before starting it again")
         }
-        let process = try SpawnedProcess("/usr/sbin/dovecot", ["-F", "-c", configurationFile], errorLog: logFile)
+        let process = try SpawnedProcess("/usr/sbin/dovecot", ["-F", "-c", configurationFile],
+                                         output: .discarded, errors: .appended(logFile))
         lock.withLock { self.process = process }
         for _ in 0..<500 {
             // Our master, not another one, must be the one listening.

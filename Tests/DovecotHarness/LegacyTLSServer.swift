@@ -31,7 +31,7 @@ public final class LegacyTLSServer: @unchecked Sendable {
         process = try SpawnedProcess("/usr/bin/openssl", [
             "s_server", "-accept", "127.0.0.1:\(port)", version.rawValue, "-cipher", "DEFAULT@SECLEVEL=0",
             "-cert", certificates.serverCertificate, "-key", certificates.serverKey, "-www", "-quiet",
-        ], errorLog: logFile)
+        ], output: .discarded, errors: .appended(logFile))
         for _ in 0..<500 {
             if accepts(port) { return }
             if process.hasExited() { break }

@@ -1,3 +1,4 @@
+import DovecotHarness
 import Foundation
 import Glibc
 
@@ -23,7 +24,7 @@ public final class PostgresServer: @unchecked Sendable {
         let template = try Self.template()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("notegate-postgres-\(UUID().uuidString)").path
         try Self.run("/bin/cp", ["-a", template, folder])
-        port = try Self.freePort()
+        port = try freePort()
         running = false
         do {
             try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", Self.binaries + "/pg_ctl", "-D", folder + "/data",
@@ -107,25 +108,8 @@ public final class PostgresServer: @unchecked Sendable {
         }
     }
 
-    /// A TCP port on 127.0.0.1 that nothing listens on now.
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
-            }
-        }
-        guard bound else { throw PostgresHarnessError("cannot find a free port on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Runs a command to its end (posix_spawn and a blocking waitpid: Foundation's `Process` can miss the exit
-    /// of a child whose grandchild lives on, as `pg_ctl start` leaves the server); throws with its output
+    /// Runs a command to its end (a `SpawnedProcess` and a blocking waitpid: Foundation's `Process` can miss the
+    /// exit of a child whose grandchild lives on, as `pg_ctl start` leaves the server); throws with its output
     /// when it fails.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
@@ -133,31 +117,8 @@ public final class PostgresServer: @unchecked Sendable {
         let outputPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("notegate-postgres-command-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        closeInheritedDescriptors(&actions)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        posix_spawnattr_setsigmask(&attributes, &signals)
-        sigfillset(&signals)
-        posix_spawnattr_setsigdefault(&attributes, &signals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard spawned == 0 else {
-            throw PostgresHarnessError("cannot start \(executable): \(String(cString: strerror(spawned)))")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let status = try SpawnedProcess(executable, arguments, input: .empty, output: .file(outputPath),
+                                        errors: .standardOutput).waitForExit()
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         // WIFEXITED and WEXITSTATUS, which Glibc does not export to Swift.
         guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
@@ -166,18 +127,6 @@ public final class PostgresServer: @unchecked Sendable {
         }
         return text
     }
-}
-
-/// Closes every descriptor above standard error in the child. `pg_ctl start` leaves the server running with
-/// whatever it inherited: without this it would hold copies of the test process's sockets (its own client
-/// connections among them), so a connection a test closes would stay open on the server's side, and its
-/// session with it. glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34) is not in Swift's Glibc
-/// module, so it is looked up by name; where it is missing the descriptors stay inherited, as before.
-private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
-    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-    else { return }
-    _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
 }
 
 /// What went wrong starting or stopping the test PostgreSQL.
