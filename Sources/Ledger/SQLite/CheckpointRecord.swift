@@ -17,8 +17,43 @@ struct CheckpointRecord: Codable, FetchableRecord, PersistableRecord {
                           startUID: startUID)
     }
 
+    init(account: String, folder: String, uidValidity: UInt32, lastUID: UInt32, startUID: UInt32, updatedAt: Date) {
+        self.account = account
+        self.folder = folder
+        self.uidValidity = uidValidity
+        self.lastUID = lastUID
+        self.startUID = startUID
+        self.updatedAt = updatedAt
+    }
+
+    init(row: Row) throws {
+        account = row["account"]
+        folder = row["folder"]
+        uidValidity = row["uidValidity"]
+        lastUID = row["lastUID"]
+        startUID = row["startUID"]
+        updatedAt = row["updatedAt"]
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["account"] = account
+        container["folder"] = folder
+        container["uidValidity"] = uidValidity
+        container["lastUID"] = lastUID
+        container["startUID"] = startUID
+        container["updatedAt"] = LedgerTimestamp.databaseValue(updatedAt)
+    }
+
+    private static let byFolderSQL = "SELECT * FROM \(databaseTableName) WHERE account = ? AND folder = ?"
+    private static let saveSQL = """
+        INSERT INTO \(databaseTableName) (account, folder, uidValidity, lastUID, startUID, updatedAt)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (account, folder) DO UPDATE SET uidValidity = excluded.uidValidity, lastUID = excluded.lastUID,
+            startUID = excluded.startUID, updatedAt = excluded.updatedAt
+        """
+
     static func fetch(account: String, folder: String, in db: Database) throws -> MailboxCheckpoint? {
-        try fetchOne(db, key: ["account": account, "folder": folder])?.checkpoint
+        try fetchOne(db.cachedStatement(sql: byFolderSQL), arguments: [account, folder])?.checkpoint
     }
 
     /// Moves the folder's checkpoint to `proposed` if that is an advance (see `MailboxCheckpoint`).
@@ -26,9 +61,8 @@ struct CheckpointRecord: Codable, FetchableRecord, PersistableRecord {
         let current = try fetch(account: proposed.account, folder: proposed.folder, in: db)
         let next = current?.advanced(to: proposed) ?? proposed
         guard next != current else { return }
-        try CheckpointRecord(
-            account: next.account, folder: next.folder, uidValidity: next.uidValidity, lastUID: next.lastUID,
-            startUID: next.startUID, updatedAt: now
-        ).upsert(db)
+        try db.cachedStatement(sql: saveSQL).execute(arguments: [
+            next.account, next.folder, next.uidValidity, next.lastUID, next.startUID, LedgerTimestamp.databaseValue(now),
+        ])
     }
 }

@@ -22,20 +22,12 @@ extension SQLiteLedger {
     }
 
     private static func beginHandling(_ location: MessageLocation, now: Date, in db: Database) throws -> Int {
-        guard var inHand = try MessageInHandRecord.fetchOne(db, key: MessageInHandRecord.key(location)) else {
-            try MessageInHandRecord(account: location.account, folder: location.folder, uidValidity: location.uidValidity,
-                                    uid: location.uid, interruptions: 0, startedAt: now).insert(db)
-            return 0
-        }
-        inHand.interruptions += 1
-        inHand.startedAt = now
-        try inHand.update(db)
-        return inHand.interruptions
+        try MessageInHandRecord.begin(location, now: now, in: db)
     }
 
     public func endHandling(_ location: MessageLocation) async throws {
         try await writeForCrashesOnly { db in
-            _ = try MessageInHandRecord.deleteOne(db, key: MessageInHandRecord.key(location))
+            try MessageInHandRecord.end(location, in: db)
         }
     }
 

@@ -19,13 +19,12 @@ extension SQLiteLedger {
     private static func recordSighting(_ request: RecordRequest, now: Date, in db: Database) throws -> RecordResult {
         let result: RecordResult
         var record: MessageRecord
-        if let existing = try MessageRecord.filter(MessageRecord.Columns.messageKey == request.sighting.key.rawValue)
-            .fetchOne(db) {
+        if let existing = try MessageRecord.fetch(key: request.sighting.key, in: db) {
             record = existing
             result = .alreadySeen(record.entryID, record.ledgerState)
         } else {
             record = MessageRecord(sighting: request.sighting, decision: request.decision, now: now)
-            try record.insert(db)
+            try record.insertRow(db)
             result = .new(record.entryID)
         }
         let location = request.sighting.location
@@ -35,7 +34,7 @@ extension SQLiteLedger {
         if let due = DueAction(state: record.state) {
             try SightingRecord.setDueAction(due, entryID: record.entryID, at: location, in: db)
         }
-        try MessageInHandRecord.deleteOne(db, key: MessageInHandRecord.key(location))
+        try MessageInHandRecord.end(location, in: db)
         return result
     }
 
@@ -55,9 +54,7 @@ extension SQLiteLedger {
             for applied in actions {
                 // Only the action that was applied: one recorded meanwhile (an operator's retry posted the
                 // message after a failure, say) stays due.
-                try SightingRecord.at(applied.location)
-                    .filter(SightingRecord.Columns.dueAction == applied.action.rawValue)
-                    .updateAll(db, SightingRecord.Columns.dueAction.set(to: nil))
+                try SightingRecord.clearAppliedAction(applied.action, at: applied.location, in: db)
             }
         }
     }

@@ -41,27 +41,79 @@ struct SightingRecord: Codable, FetchableRecord, PersistableRecord {
         Sighting(location: location, seenAt: seenAt, dueAction: dueAction)
     }
 
-    /// Records the sighting unless this entry was already seen at this place.
-    func insertIfNew(_ db: Database) throws {
-        try insert(db, onConflict: .ignore)
+    init(row: Row) throws {
+        id = row["id"]
+        entryID = row["entryID"]
+        account = row["account"]
+        folder = row["folder"]
+        uidValidity = row["uidValidity"]
+        uid = row["uid"]
+        seenAt = row["seenAt"]
+        let action: String? = row["dueAction"]
+        dueAction = try action.map { name in
+            guard let action = DueAction(rawValue: name) else {
+                throw UnreadableLedgerRow("sightings row \(id.map(String.init) ?? "?") has due action '\(name)', which this notegate does not know")
+            }
+            return action
+        }
     }
 
-    /// Every sighting of the entry at this place (one, unless it was recorded under several entries).
-    static func at(_ location: MessageLocation) -> QueryInterfaceRequest<SightingRecord> {
-        filter(Columns.account == location.account && Columns.folder == location.folder
-            && Columns.uidValidity == location.uidValidity && Columns.uid == location.uid)
+    func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["entryID"] = entryID
+        container["account"] = account
+        container["folder"] = folder
+        container["uidValidity"] = uidValidity
+        container["uid"] = uid
+        container["seenAt"] = LedgerTimestamp.databaseValue(seenAt)
+        container["dueAction"] = dueAction?.rawValue
+    }
+
+    private static let insertIfNewSQL = """
+        INSERT OR IGNORE INTO \(databaseTableName) (entryID, account, folder, uidValidity, uid, seenAt)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """
+    private static let byEntrySQL = "SELECT * FROM \(databaseTableName) WHERE entryID = ? ORDER BY id"
+    private static let setDueActionSQL = "UPDATE \(databaseTableName) SET dueAction = ? WHERE entryID = ?"
+    private static let setDueActionAtSQL = """
+        UPDATE \(databaseTableName) SET dueAction = ?
+        WHERE entryID = ? AND account = ? AND folder = ? AND uidValidity = ? AND uid = ?
+        """
+    private static let clearAppliedActionSQL = """
+        UPDATE \(databaseTableName) SET dueAction = NULL
+        WHERE account = ? AND folder = ? AND uidValidity = ? AND uid = ? AND dueAction = ?
+        """
+
+    /// Records the sighting unless this entry was already seen at this place.
+    func insertIfNew(_ db: Database) throws {
+        try db.cachedStatement(sql: Self.insertIfNewSQL).execute(arguments: [
+            entryID, account, folder, uidValidity, uid, LedgerTimestamp.databaseValue(seenAt),
+        ])
+    }
+
+    /// The entry's sightings, in the order they were recorded.
+    static func sightings(of entryID: LedgerEntryID, in db: Database) throws -> [Sighting] {
+        try fetchAll(db.cachedStatement(sql: byEntrySQL), arguments: [entryID.rawValue]).map(\.sighting)
+    }
+
+    /// Clears `action` at `location` once the watcher applied it; an action recorded there meanwhile stays due.
+    static func clearAppliedAction(_ action: DueAction, at location: MessageLocation, in db: Database) throws {
+        try db.cachedStatement(sql: clearAppliedActionSQL).execute(arguments: [
+            location.account, location.folder, location.uidValidity, location.uid, action.rawValue,
+        ])
     }
 
     /// Makes `action` due on the entry's sighting at `location`, or on every sighting of the entry when
     /// `location` is nil: in the transaction that records the outcome calling for it.
     static func setDueAction(_ action: DueAction, entryID: LedgerEntryID, at location: MessageLocation? = nil,
                              in db: Database) throws {
-        var request = filter(Columns.entryID == entryID.rawValue)
         if let location {
-            request = request.filter(Columns.account == location.account && Columns.folder == location.folder
-                && Columns.uidValidity == location.uidValidity && Columns.uid == location.uid)
+            try db.cachedStatement(sql: setDueActionAtSQL).execute(arguments: [
+                action.rawValue, entryID.rawValue, location.account, location.folder, location.uidValidity, location.uid,
+            ])
+        } else {
+            try db.cachedStatement(sql: setDueActionSQL).execute(arguments: [action.rawValue, entryID.rawValue])
         }
-        try request.updateAll(db, Columns.dueAction.set(to: action.rawValue))
     }
 }
 
@@ -81,5 +133,37 @@ struct MessageInHandRecord: Codable, FetchableRecord, PersistableRecord {
     static func key(_ location: MessageLocation) -> [String: any DatabaseValueConvertible] {
         ["account": location.account, "folder": location.folder, "uidValidity": location.uidValidity,
          "uid": location.uid]
+    }
+
+    private static let keyCondition = "account = ? AND folder = ? AND uidValidity = ? AND uid = ?"
+    private static let interruptionsSQL = "SELECT interruptions FROM \(databaseTableName) WHERE \(keyCondition)"
+    private static let insertSQL = """
+        INSERT INTO \(databaseTableName) (account, folder, uidValidity, uid, interruptions, startedAt)
+        VALUES (?, ?, ?, ?, 0, ?)
+        """
+    private static let interruptedSQL = """
+        UPDATE \(databaseTableName) SET interruptions = ?, startedAt = ? WHERE \(keyCondition)
+        """
+    private static let deleteSQL = "DELETE FROM \(databaseTableName) WHERE \(keyCondition)"
+
+    private static func arguments(_ location: MessageLocation) -> StatementArguments {
+        [location.account, location.folder, location.uidValidity, location.uid]
+    }
+
+    /// Marks the message in hand, and returns how often handling it was interrupted before: 0 the first time.
+    static func begin(_ location: MessageLocation, now: Date, in db: Database) throws -> Int {
+        let stamp = LedgerTimestamp.databaseValue(now)
+        guard let before = try Int.fetchOne(db.cachedStatement(sql: interruptionsSQL), arguments: arguments(location)) else {
+            try db.cachedStatement(sql: insertSQL).execute(arguments: arguments(location) + [stamp])
+            return 0
+        }
+        let interruptions = before + 1
+        try db.cachedStatement(sql: interruptedSQL).execute(arguments: [interruptions, stamp] + arguments(location))
+        return interruptions
+    }
+
+    /// Clears the message's in-hand mark, if it has one.
+    static func end(_ location: MessageLocation, in db: Database) throws {
+        try db.cachedStatement(sql: deleteSQL).execute(arguments: arguments(location))
     }
 }

@@ -11,6 +11,6 @@ extension LedgerTransition {
         try check(record.entryID, from: record.state)
         change(&record)
         record.updatedAt = now
-        try record.update(db)
+        try record.updateRow(db)
     }
 }
