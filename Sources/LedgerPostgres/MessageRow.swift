@@ -2,108 +2,35 @@ import Foundation
 import Ledger
 import PostgresNIO
 
-/// A row of `messages`, as the PostgreSQL ledger reads and writes it.
-struct MessageRow: Sendable {
+/// A row of `messages`, as the PostgreSQL ledger reads and writes it: the columns every backend stores.
+typealias MessageRow = StoredMessage
+
+extension StoredMessage {
     static let columns = """
         id, message_key, message_id, subject, sender, ticket_id, note_hash, note, state, state_reason, \
         next_attempt_at, attempts, last_error, api_response, uncertain_reposts, created_at, updated_at, posted_at
         """
 
-    var id: Int64
-    var messageKey: String
-    var messageID: String?
-    var subject: String?
-    var sender: String?
-    var ticketID: Int?
-    var noteHash: String?
-    var note: String?
-    var state: LedgerState.Name
-    var stateReason: String?
-    var nextAttemptAt: Date?
-    var attempts: Int
-    var lastError: String?
-    var apiResponse: String?
-    var uncertainReposts: Int
-    var createdAt: Date
-    var updatedAt: Date
-    var postedAt: Date?
-
     init(_ row: PostgresRow) throws {
         let cells = row.makeRandomAccess()
-        id = try cells["id"].decode(Int64.self)
-        messageKey = try cells["message_key"].decode(String.self)
-        messageID = try cells["message_id"].decode(String?.self)
-        subject = try cells["subject"].decode(String?.self)
-        sender = try cells["sender"].decode(String?.self)
-        ticketID = try cells["ticket_id"].decode(Int64?.self).map { Int($0) }
-        noteHash = try cells["note_hash"].decode(String?.self)
-        note = try cells["note"].decode(String?.self)
+        let id = try cells["id"].decode(Int64.self)
         let stateName = try cells["state"].decode(String.self)
         guard let state = LedgerState.Name(rawValue: stateName) else {
             throw PostgresLedgerError("ledger row \(id) has unknown state \(stateName)")
         }
-        self.state = state
-        stateReason = try cells["state_reason"].decode(String?.self)
-        nextAttemptAt = try cells["next_attempt_at"].decode(Date?.self)
-        attempts = Int(try cells["attempts"].decode(Int32.self))
-        lastError = try cells["last_error"].decode(String?.self)
-        apiResponse = try cells["api_response"].decode(String?.self)
-        uncertainReposts = Int(try cells["uncertain_reposts"].decode(Int32.self))
-        createdAt = try cells["created_at"].decode(Date.self)
-        updatedAt = try cells["updated_at"].decode(Date.self)
-        postedAt = try cells["posted_at"].decode(Date?.self)
-    }
-
-    /// The state with its associated values, spread over `state`, `stateReason` and `nextAttemptAt`.
-    var ledgerState: LedgerState {
-        get {
-            switch state {
-            case .skipped: .skipped(reason: stateReason ?? "")
-            case .pending: .pending
-            case .posting: .posting
-            case .posted: .posted
-            case .retrying: .retrying(nextAttemptAt: nextAttemptAt ?? updatedAt)
-            case .dead: .dead(reason: stateReason ?? "")
-            case .uncertain: .uncertain
-            }
-        }
-        set {
-            state = newValue.name
-            switch newValue {
-            case let .skipped(reason), let .dead(reason):
-                stateReason = reason
-                nextAttemptAt = nil
-            case let .retrying(date):
-                stateReason = nil
-                nextAttemptAt = date
-            case .pending, .posting, .posted, .uncertain:
-                stateReason = nil
-                nextAttemptAt = nil
-            }
-        }
-    }
-
-    /// Queues the message for posting again. Leaving `uncertain` this way counts a possible duplicate.
-    mutating func requeue() {
-        if state == .uncertain {
-            uncertainReposts += 1
-        }
-        ledgerState = .pending
-    }
-
-    /// An operator hands the message back: queued again with a fresh attempt count.
-    mutating func requeueByOperator() {
-        requeue()
-        attempts = 0
-    }
-
-    func entry(sightings: [Sighting]) -> LedgerEntry {
-        LedgerEntry(
-            id: LedgerEntryID(rawValue: id), key: MessageKey(rawValue: messageKey), messageID: messageID,
-            subject: subject, from: sender, ticketID: ticketID, noteHash: noteHash.map(NoteHash.init(rawValue:)),
-            note: note, state: ledgerState, attempts: attempts, lastError: lastError, apiResponse: apiResponse,
-            uncertainReposts: uncertainReposts, createdAt: createdAt, updatedAt: updatedAt, postedAt: postedAt,
-            sightings: sightings)
+        self.init(
+            id: id, messageKey: try cells["message_key"].decode(String.self),
+            messageID: try cells["message_id"].decode(String?.self), subject: try cells["subject"].decode(String?.self),
+            sender: try cells["sender"].decode(String?.self),
+            ticketID: try cells["ticket_id"].decode(Int64?.self).map { Int($0) },
+            noteHash: try cells["note_hash"].decode(String?.self), note: try cells["note"].decode(String?.self),
+            state: state, stateReason: try cells["state_reason"].decode(String?.self),
+            nextAttemptAt: try cells["next_attempt_at"].decode(Date?.self),
+            attempts: Int(try cells["attempts"].decode(Int32.self)), lastError: try cells["last_error"].decode(String?.self),
+            apiResponse: try cells["api_response"].decode(String?.self),
+            uncertainReposts: Int(try cells["uncertain_reposts"].decode(Int32.self)),
+            createdAt: try cells["created_at"].decode(Date.self), updatedAt: try cells["updated_at"].decode(Date.self),
+            postedAt: try cells["posted_at"].decode(Date?.self))
     }
 
     /// Writes every mutable column back (inside the caller's transaction). `postingOwner` is the instance
@@ -118,12 +45,5 @@ struct MessageRow: Sendable {
             claimed_by = \(state == .posting ? postingOwner : nil), claim_expires_at = NULL \
             WHERE id = \(id)
             """, logger: logger)
-    }
-}
-
-/// The shared state table (`LedgerTransition` in `Ledger`) applied to a row read for update.
-extension LedgerTransition {
-    func check(_ row: MessageRow) throws {
-        try check(LedgerEntryID(rawValue: row.id), from: row.state)
     }
 }

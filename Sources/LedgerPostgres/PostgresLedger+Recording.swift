@@ -21,33 +21,13 @@ extension PostgresLedger {
     private func recordSighting(_ request: RecordRequest, now: Date, _ connection: PostgresConnection) async throws
         -> RecordResult {
         let sighting = request.sighting
-        var ticketID: Int?
-        var note: String?
-        var lastError: String?
-        var state = LedgerState.Name.pending
-        var reason: String?
-        switch request.decision {
-        case let .post(ticket, text):
-            ticketID = ticket
-            note = text
-        case let .skip(skipReason, ticket, draftNote, detail):
-            ticketID = ticket
-            note = draftNote
-            lastError = detail
-            state = .skipped
-            reason = skipReason
-        case let .deadLetter(deadReason, detail):
-            lastError = detail
-            state = .dead
-            reason = deadReason
-        }
-        let messageID = sighting.messageID.flatMap(MessageKey.normalizedMessageID)
+        let new = StoredMessage(sighting: sighting, decision: request.decision, now: now)
         let inserted = try await connection.query("""
             INSERT INTO messages(message_key, message_id, subject, sender, ticket_id, note_hash, note, state, \
             state_reason, attempts, last_error, uncertain_reposts, created_at, updated_at)
-            VALUES (\(sighting.key.rawValue), \(messageID), \(sighting.subject), \(sighting.from), \
-            \(ticketID.map { Int64($0) }), \(note.map { NoteHash(noteText: $0).rawValue }), \(note), \
-            \(state.rawValue), \(reason), 0, \(lastError), 0, \(now), \(now))
+            VALUES (\(new.messageKey), \(new.messageID), \(new.subject), \(new.sender), \
+            \(new.ticketID.map { Int64($0) }), \(new.noteHash), \(new.note), \
+            \(new.state.rawValue), \(new.stateReason), 0, \(new.lastError), 0, \(now), \(now))
             ON CONFLICT (message_key) DO NOTHING RETURNING id
             """, logger: logger).collect()
         let result: RecordResult
@@ -55,7 +35,7 @@ extension PostgresLedger {
         let entryState: LedgerState.Name
         if let row = inserted.first {
             entryID = try row.decode(Int64.self)
-            entryState = state
+            entryState = new.state
             result = .new(LedgerEntryID(rawValue: entryID))
         } else {
             let existing = try await rows("""

@@ -194,27 +194,25 @@ private struct MessageImportRow: Encodable {
     var postedUs: Int64?
 
     init(_ entry: LedgerEntry) {
-        id = entry.id.rawValue
-        messageKey = entry.key.rawValue
-        messageId = entry.messageID
-        subject = entry.subject
-        sender = entry.from
-        ticketId = entry.ticketID
-        noteHash = entry.noteHash?.rawValue
-        note = entry.note
-        state = entry.state.name.rawValue
-        switch entry.state {
-        case let .skipped(reason), let .dead(reason): stateReason = reason
-        case let .retrying(date): nextAttemptUs = PostgresLedgerImport.microseconds(date)
-        case .pending, .posting, .posted, .uncertain: break
-        }
-        attempts = entry.attempts
-        lastError = entry.lastError
-        apiResponse = entry.apiResponse
-        uncertainReposts = entry.uncertainReposts
-        createdUs = PostgresLedgerImport.microseconds(entry.createdAt)
-        updatedUs = PostgresLedgerImport.microseconds(entry.updatedAt)
-        postedUs = entry.postedAt.map(PostgresLedgerImport.microseconds)
+        let row = StoredMessage(entry: entry)
+        id = row.id
+        messageKey = row.messageKey
+        messageId = row.messageID
+        subject = row.subject
+        sender = row.sender
+        ticketId = row.ticketID
+        noteHash = row.noteHash
+        note = row.note
+        state = row.state.rawValue
+        stateReason = row.stateReason
+        nextAttemptUs = row.nextAttemptAt.map(PostgresLedgerImport.microseconds)
+        attempts = row.attempts
+        lastError = row.lastError
+        apiResponse = row.apiResponse
+        uncertainReposts = row.uncertainReposts
+        createdUs = PostgresLedgerImport.microseconds(row.createdAt)
+        updatedUs = PostgresLedgerImport.microseconds(row.updatedAt)
+        postedUs = row.postedAt.map(PostgresLedgerImport.microseconds)
     }
 }
 

@@ -1,71 +1,25 @@
 import Foundation
 import GRDB
 
-/// A row of `messages`: one per message key.
-struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "messages"
+/// A row of `messages`: one per message key (the columns shared with the other backends are `StoredMessage`).
+typealias MessageRecord = StoredMessage
 
-    enum Columns {
-        static let id = Column(CodingKeys.id)
-        static let messageKey = Column(CodingKeys.messageKey)
-        static let messageID = Column(CodingKeys.messageID)
-        static let ticketID = Column(CodingKeys.ticketID)
-        static let state = Column(CodingKeys.state)
-        static let nextAttemptAt = Column(CodingKeys.nextAttemptAt)
-        static let createdAt = Column(CodingKeys.createdAt)
-        static let postedAt = Column(CodingKeys.postedAt)
-    }
+/// The `messages` columns the queries filter and sort on.
+enum MessageColumns {
+    static let id = Column("id")
+    static let messageKey = Column("messageKey")
+    static let messageID = Column("messageID")
+    static let ticketID = Column("ticketID")
+    static let state = Column("state")
+    static let nextAttemptAt = Column("nextAttemptAt")
+    static let createdAt = Column("createdAt")
+    static let postedAt = Column("postedAt")
+}
 
-    var id: Int64?
-    var messageKey: String
-    var messageID: String?
-    var subject: String?
-    var sender: String?
-    var ticketID: Int?
-    var noteHash: String?
-    /// The note text to post (or the draft note of a skip), if the message makes one.
-    var note: String?
-    var state: LedgerState.Name
-    /// The reason of `skipped` and `dead`.
-    var stateReason: String?
-    /// Set in `retrying` only.
-    var nextAttemptAt: Date?
-    var attempts: Int
-    var lastError: String?
-    var apiResponse: String?
-    var uncertainReposts: Int
-    var createdAt: Date
-    var updatedAt: Date
-    var postedAt: Date?
+extension StoredMessage: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "messages"
 
-    init(sighting: MessageSighting, decision: LedgerDecision, now: Date) {
-        messageKey = sighting.key.rawValue
-        messageID = sighting.messageID.flatMap(MessageKey.normalizedMessageID)
-        subject = sighting.subject
-        sender = sighting.from
-        attempts = 0
-        uncertainReposts = 0
-        createdAt = now
-        updatedAt = now
-        state = .pending
-        switch decision {
-        case let .post(ticketID, note):
-            self.ticketID = ticketID
-            self.note = note
-            self.noteHash = NoteHash(noteText: note).rawValue
-        case let .skip(reason, ticketID, draftNote, detail):
-            self.ticketID = ticketID
-            self.lastError = detail
-            self.note = draftNote
-            self.noteHash = draftNote.map { NoteHash(noteText: $0).rawValue }
-            ledgerState = .skipped(reason: reason)
-        case let .deadLetter(reason, detail):
-            self.lastError = detail
-            ledgerState = .dead(reason: reason)
-        }
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
 
@@ -97,33 +51,22 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
          postedAt.ledgerDatabaseValue]
     }
 
-    init(row: Row) throws {
-        id = row["id"]
-        messageKey = row["messageKey"]
-        messageID = row["messageID"]
-        subject = row["subject"]
-        sender = row["sender"]
-        ticketID = row["ticketID"]
-        noteHash = row["noteHash"]
-        note = row["note"]
+    public init(row: Row) throws {
+        let id: Int64 = row["id"]
         let stateName: String = row["state"]
         guard let state = LedgerState.Name(rawValue: stateName) else {
-            throw UnreadableLedgerRow("messages row \(id.map(String.init) ?? "?") has state '\(stateName)', which this notegate does not know")
+            throw UnreadableLedgerRow("messages row \(id) has state '\(stateName)', which this notegate does not know")
         }
-        self.state = state
-        stateReason = row["stateReason"]
-        nextAttemptAt = row["nextAttemptAt"]
-        attempts = row["attempts"]
-        lastError = row["lastError"]
-        apiResponse = row["apiResponse"]
-        uncertainReposts = row["uncertainReposts"]
-        createdAt = row["createdAt"]
-        updatedAt = row["updatedAt"]
-        postedAt = row["postedAt"]
+        self.init(id: id, messageKey: row["messageKey"], messageID: row["messageID"], subject: row["subject"],
+                  sender: row["sender"], ticketID: row["ticketID"], noteHash: row["noteHash"], note: row["note"],
+                  state: state, stateReason: row["stateReason"], nextAttemptAt: row["nextAttemptAt"],
+                  attempts: row["attempts"], lastError: row["lastError"], apiResponse: row["apiResponse"],
+                  uncertainReposts: row["uncertainReposts"], createdAt: row["createdAt"], updatedAt: row["updatedAt"],
+                  postedAt: row["postedAt"])
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container["id"] = id
+    public func encode(to container: inout PersistenceContainer) {
+        container["id"] = id == 0 ? nil : id
         for (column, value) in zip(Self.storedColumns, storedValues) {
             container[column] = value
         }
@@ -143,77 +86,6 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
     /// Writes every column of the row with this `id`.
     func updateRow(_ db: Database) throws {
         try db.cachedStatement(sql: Self.updateSQL).execute(arguments: StatementArguments(storedValues + [entryID.rawValue.databaseValue]))
-    }
-
-    var entryID: LedgerEntryID {
-        guard let id else { preconditionFailure("a messages row read from or written to the database has an id") }
-        return LedgerEntryID(rawValue: id)
-    }
-
-    /// The state with its associated values, spread over `state`, `stateReason` and `nextAttemptAt`.
-    var ledgerState: LedgerState {
-        get {
-            switch state {
-            case .skipped: .skipped(reason: stateReason ?? "")
-            case .pending: .pending
-            case .posting: .posting
-            case .posted: .posted
-            case .retrying: .retrying(nextAttemptAt: nextAttemptAt ?? updatedAt)
-            case .dead: .dead(reason: stateReason ?? "")
-            case .uncertain: .uncertain
-            }
-        }
-        set {
-            state = newValue.name
-            switch newValue {
-            case let .skipped(reason), let .dead(reason):
-                stateReason = reason
-                nextAttemptAt = nil
-            case let .retrying(date):
-                stateReason = nil
-                nextAttemptAt = date
-            case .pending, .posting, .posted, .uncertain:
-                stateReason = nil
-                nextAttemptAt = nil
-            }
-        }
-    }
-
-    /// Queues the message for posting again. Leaving `uncertain` this way counts a possible duplicate.
-    mutating func requeue() {
-        if state == .uncertain {
-            uncertainReposts += 1
-        }
-        ledgerState = .pending
-    }
-
-    /// An operator hands the message back: queued again with a fresh attempt count (the last error stays
-    /// for the record).
-    mutating func requeueByOperator() {
-        requeue()
-        attempts = 0
-    }
-
-    func entry(sightings: [Sighting]) -> LedgerEntry {
-        LedgerEntry(
-            id: entryID,
-            key: MessageKey(rawValue: messageKey),
-            messageID: messageID,
-            subject: subject,
-            from: sender,
-            ticketID: ticketID,
-            noteHash: noteHash.map(NoteHash.init(rawValue:)),
-            note: note,
-            state: ledgerState,
-            attempts: attempts,
-            lastError: lastError,
-            apiResponse: apiResponse,
-            uncertainReposts: uncertainReposts,
-            createdAt: createdAt,
-            updatedAt: updatedAt,
-            postedAt: postedAt,
-            sightings: sightings
-        )
     }
 
     private static let sightingsChunkSize = 500

@@ -13,7 +13,7 @@ extension SQLiteLedger {
     public func retryAllDead() async throws -> Int {
         let now = clock()
         return try await pool.write { db in
-            let dead = try MessageRecord.filter(MessageRecord.Columns.state == LedgerState.Name.dead.rawValue)
+            let dead = try MessageRecord.filter(MessageColumns.state == LedgerState.Name.dead.rawValue)
                 .fetchAll(db)
             for var record in dead {
                 try Transition.retry.apply(to: &record, now: now, in: db) { $0.requeueByOperator() }

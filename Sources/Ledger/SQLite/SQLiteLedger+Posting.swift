@@ -54,8 +54,8 @@ extension SQLiteLedger {
         let now = clock()
         return try await pool.write { db in
             let interrupted = try MessageRecord
-                .filter(MessageRecord.Columns.state == LedgerState.Name.posting.rawValue)
-                .order(MessageRecord.Columns.id)
+                .filter(MessageColumns.state == LedgerState.Name.posting.rawValue)
+                .order(MessageColumns.id)
                 .fetchAll(db)
             for var record in interrupted {
                 try Transition.markUncertain.apply(to: &record, now: now, in: db) { record in

@@ -38,8 +38,8 @@ public final class SQLiteLedgerExport: Sendable {
     public func entries(after id: LedgerEntryID?, limit: Int) throws -> [LedgerEntry] {
         try database.read { db in
             let records = try MessageRecord
-                .filter(MessageRecord.Columns.id > (id?.rawValue ?? 0))
-                .order(MessageRecord.Columns.id)
+                .filter(MessageColumns.id > (id?.rawValue ?? 0))
+                .order(MessageColumns.id)
                 .limit(limit)
                 .fetchAll(db)
             return try MessageRecord.entries(records, in: db)

@@ -38,15 +38,15 @@ public struct SQLiteLedgerReader: LedgerReading {
 
     public func list(_ filter: LedgerFilter) async throws -> [LedgerEntry] {
         try await database.read { db in
-            var request = MessageRecord.order(MessageRecord.Columns.id.desc)
+            var request = MessageRecord.order(MessageColumns.id.desc)
             if let state = filter.state {
-                request = request.filter(MessageRecord.Columns.state == state.rawValue)
+                request = request.filter(MessageColumns.state == state.rawValue)
             }
             if let ticketID = filter.ticketID {
-                request = request.filter(MessageRecord.Columns.ticketID == ticketID)
+                request = request.filter(MessageColumns.ticketID == ticketID)
             }
             if let since = filter.since {
-                request = request.filter(MessageRecord.Columns.createdAt >= since)
+                request = request.filter(MessageColumns.createdAt >= since)
             }
             if let limit = filter.limit {
                 request = request.limit(limit)
@@ -71,11 +71,11 @@ public struct SQLiteLedgerReader: LedgerReading {
 
     public func duePosts(now: Date, limit: Int) async throws -> [LedgerEntry] {
         try await database.read { db in
-            let state = MessageRecord.Columns.state
+            let state = MessageColumns.state
             let records = try MessageRecord
                 .filter(state == LedgerState.Name.pending.rawValue
-                    || (state == LedgerState.Name.retrying.rawValue && MessageRecord.Columns.nextAttemptAt <= now))
-                .order(MessageRecord.Columns.id)
+                    || (state == LedgerState.Name.retrying.rawValue && MessageColumns.nextAttemptAt <= now))
+                .order(MessageColumns.id)
                 .limit(limit)
                 .fetchAll(db)
             return try MessageRecord.entries(records, in: db)
@@ -92,10 +92,10 @@ public struct SQLiteLedgerReader: LedgerReading {
         guard !normalized.isEmpty else { return nil }
         return try await database.read { db in
             try MessageRecord
-                .filter(normalized.contains(MessageRecord.Columns.messageID))
-                .filter(Self.threadStates.contains(MessageRecord.Columns.state))
-                .filter(MessageRecord.Columns.ticketID != nil)
-                .order(MessageRecord.Columns.id.desc)
+                .filter(normalized.contains(MessageColumns.messageID))
+                .filter(Self.threadStates.contains(MessageColumns.state))
+                .filter(MessageColumns.ticketID != nil)
+                .order(MessageColumns.id.desc)
                 .fetchOne(db)?
                 .ticketID
         }
