@@ -110,14 +110,9 @@ public final class PostgresLedgerImport: Sendable {
         _ client: PostgresClient, location: PostgresLedgerLocation, createSchema: Bool, dryRun: Bool, logger: Logger
     ) async throws -> [PostgresLedgerSchema.Migration] {
         do {
-            let applied = try await client.withConnection { connection in
-                try await PostgresLedgerSchema.appliedNames(connection, logger: logger)
+            let missing = try await client.withConnection { connection in
+                try await PostgresLedgerSchema.status(connection, location: location.description, logger: logger).missing
             }
-            let unknown = applied.filter { !PostgresLedgerSchema.names.contains($0) }
-            guard unknown.isEmpty else {
-                throw PostgresLedgerError.supersededSchema(location: location.description, unknown: unknown)
-            }
-            let missing = PostgresLedgerSchema.migrations.filter { !applied.contains($0.name) }
             if !missing.isEmpty && !createSchema {
                 throw PostgresLedgerError(
                     "the ledger database \(location) lacks migrations "

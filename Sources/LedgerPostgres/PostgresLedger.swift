@@ -114,16 +114,11 @@ public final class PostgresLedger: LedgerStore {
             }
             group.addTask {
                 do {
-                    let applied = try await client.withConnection { connection in
-                        try await PostgresLedgerSchema.appliedNames(connection, logger: logger)
+                    let (applied, missing) = try await client.withConnection { connection in
+                        try await PostgresLedgerSchema.status(connection, location: location.description, logger: logger)
                     }
-                    let unknown = applied.filter { !PostgresLedgerSchema.names.contains($0) }
-                    guard unknown.isEmpty else {
-                        throw PostgresLedgerError.supersededSchema(location: location.description, unknown: unknown)
-                    }
-                    let missing = PostgresLedgerSchema.names.filter { !applied.contains($0) }
                     guard missing.isEmpty else {
-                        throw PostgresLedgerError.notMigrated(location: location.description, missing: missing)
+                        throw PostgresLedgerError.notMigrated(location: location.description, missing: missing.map(\.name))
                     }
                     return applied
                 } catch let error as PostgresLedgerError {

@@ -149,12 +149,7 @@ enum PostgresLedgerSchema {
                     CREATE TABLE IF NOT EXISTS schema_migrations (
                         name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())
                     """, logger: logger)
-                let applied = try await appliedNames(connection, logger: logger)
-                let unknown = applied.filter { !names.contains($0) }
-                guard unknown.isEmpty else {
-                    throw PostgresLedgerError.supersededSchema(location: location, unknown: unknown)
-                }
-                for migration in migrations where !applied.contains(migration.name) {
+                for migration in try await status(connection, location: location, logger: logger).missing {
                     for statement in migration.statements {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
@@ -167,6 +162,16 @@ enum PostgresLedgerSchema {
                 throw error
             }
         }
+    }
+
+    /// The migrations applied to the database (oldest first) and those this notegate has that it lacks; throws
+    /// `supersededSchema` when it has some this notegate does not know (a newer notegate migrated it).
+    static func status(_ connection: PostgresConnection, location: String, logger: Logger) async throws
+        -> (applied: [String], missing: [Migration]) {
+        let applied = try await appliedNames(connection, logger: logger)
+        let unknown = applied.filter { !names.contains($0) }
+        guard unknown.isEmpty else { throw PostgresLedgerError.supersededSchema(location: location, unknown: unknown) }
+        return (applied, migrations.filter { !applied.contains($0.name) })
     }
 
     /// The names in `schema_migrations`, oldest first; empty when the table does not exist.
