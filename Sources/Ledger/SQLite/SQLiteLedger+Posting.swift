@@ -148,10 +148,10 @@ extension SQLiteLedger {
         let now = clock()
         return try await pool.write { db in
             try items.map { item -> Result<LedgerEntry, any Error> in
-                try db.execute(sql: "SAVEPOINT postAttempt")
+                try db.cachedStatement(sql: "SAVEPOINT postAttempt").execute()
                 do {
                     let entry = try MessageRecord.entries([transition(item, db, now)], in: db)[0]
-                    try db.execute(sql: "RELEASE SAVEPOINT postAttempt")
+                    try db.cachedStatement(sql: "RELEASE SAVEPOINT postAttempt").execute()
                     return .success(entry)
                 } catch let error as LedgerError {
                     try db.execute(sql: "ROLLBACK TO SAVEPOINT postAttempt; RELEASE SAVEPOINT postAttempt")
