@@ -6,16 +6,23 @@
 /// Each caller gets its own entry's result once the transaction holding it has committed, so waiting for
 /// `submit` is as durable as a single call; one entry's refused transition is its own error only. A
 /// submitted transition is committed even if the submitting task is cancelled meanwhile.
+///
+/// Group commits that share a ``CommitTurn`` take turns: while one commits, the others gather, so they
+/// keep at most one transaction waiting for the writer between them, and intake's transactions wait
+/// behind one of theirs at most.
 actor GroupCommit<Item: Sendable, Saved: Sendable> {
     typealias Results = [Result<Saved, any Error>]
     private typealias Waiter = CheckedContinuation<Result<Saved, any Error>, Never>
 
     private let commit: @Sendable ([Item]) async throws -> Results
+    private let turn: CommitTurn?
     private var queued: [(item: Item, waiter: Waiter)] = []
     private var committing = false
 
-    /// `commit` records a batch in one transaction, one result per item in order.
-    init(commit: @escaping @Sendable ([Item]) async throws -> Results) {
+    /// `commit` records a batch in one transaction, one result per item in order; with `turn`, only while
+    /// holding it.
+    init(turn: CommitTurn? = nil, commit: @escaping @Sendable ([Item]) async throws -> Results) {
+        self.turn = turn
         self.commit = commit
     }
 
@@ -37,6 +44,8 @@ actor GroupCommit<Item: Sendable, Saved: Sendable> {
     /// Commits batch after batch until nothing is queued; the actor takes new items while each commit runs.
     private func commitQueued() async {
         while !queued.isEmpty {
+            // What queues while the turn is elsewhere goes in this batch too.
+            await turn?.take()
             let batch = queued
             queued = []
             let results: Results
@@ -45,6 +54,7 @@ actor GroupCommit<Item: Sendable, Saved: Sendable> {
             } catch {
                 results = Array(repeating: .failure(error), count: batch.count)
             }
+            await turn?.pass()
             for (index, entry) in batch.enumerated() {
                 entry.waiter.resume(returning: index < results.count ? results[index]
                                         : .failure(GroupCommitResultMissing(batchSize: batch.count,
@@ -52,6 +62,33 @@ actor GroupCommit<Item: Sendable, Saved: Sendable> {
             }
         }
         committing = false
+    }
+}
+
+/// The right to commit, shared by group commits that should not wait for the writer at the same time:
+/// taken in the order asked for, one holder at a time.
+actor CommitTurn {
+    private var held = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init() {}
+
+    /// Returns once the turn is this caller's.
+    func take() async {
+        guard held else {
+            held = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the turn to the next caller waiting, if any.
+    func pass() {
+        if waiting.isEmpty {
+            held = false
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }
 

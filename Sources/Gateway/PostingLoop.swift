@@ -35,8 +35,11 @@ public struct PostResult: Sendable, Equatable {
 /// governor, and records every outcome as one ledger transition.
 ///
 /// The concurrent posters' transitions go to the ledger through a ``GroupCommit`` each (one for
-/// `posting`, one for the outcomes): those made while the previous commit ran share a transaction, so
-/// posting takes the one writer once per burst rather than twice per call, and intake gets its turns.
+/// `posting`, one for the outcomes), which take turns: those made while the previous commit ran share a
+/// transaction, so posting takes the one writer once per burst rather than twice per call, and intake's
+/// transactions wait behind one posting transaction at most. A call's slot is free once its answer is
+/// in: the next call does not wait for the outcome's commit, so the outcomes of the calls answered
+/// meanwhile share that commit too.
 ///
 /// - 200: `posted`. 429: back to `pending` (the governor has paused every poster). 5xx, refused or
 ///   reset before sending: `retrying` with exponential backoff and jitter, `dead` when the policy's
@@ -75,8 +78,10 @@ public struct PostingLoop: Sendable {
     public init(ledger: any LedgerStore, poster: any NotePosting, configuration: Configuration, doorbell: Doorbell,
                 health: GatewayHealth, logger: Logger, report: @escaping @Sendable (PostResult) async -> Void) {
         self.ledger = ledger
-        starts = GroupCommit { try await ledger.beginPosting($0) }
-        ends = GroupCommit { try await ledger.endPosting($0) }
+        // One turn for both: at most one posting transaction waits for the writer at a time.
+        let turn = CommitTurn()
+        starts = GroupCommit(turn: turn) { try await ledger.beginPosting($0) }
+        ends = GroupCommit(turn: turn) { try await ledger.endPosting($0) }
         self.poster = poster
         self.configuration = configuration
         self.doorbell = doorbell
@@ -94,43 +99,105 @@ public struct PostingLoop: Sendable {
                 try await postBatch(limit: 1, shouldStop: shouldStop) // one probe; a success clears the fault
                 continue
             }
-            let posted = try await postBatch(limit: configuration.concurrency * 4, shouldStop: shouldStop)
+            let posted = try await postBatch(limit: .max, shouldStop: shouldStop)
             if posted == 0 {
                 await doorbell.wait(upTo: configuration.idlePollInterval)
             }
         }
     }
 
-    /// Posts up to `limit` due entries, `concurrency` at a time; adds none once `shouldStop` says so.
+    /// Posts due entries, up to `limit` of them, until none is due; adds none once `shouldStop` says so.
     /// Returns how many were taken.
+    ///
+    /// At most `concurrency` calls are in flight (each from its grant to its answer); a call's slot is
+    /// free again once its answer is in, while its outcome waits for the next group commit, so the
+    /// calls keep going while the writer records. At most ``recordingLimit`` outcomes wait for their
+    /// commit at once. Due entries are read from the ledger again whenever the ones in hand run out and
+    /// the intake has queued more since (the doorbell), so a call slot freed near the end of one set
+    /// takes the next note at once.
     @discardableResult
     func postBatch(limit: Int, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> Int {
-        let due = try await ledger.duePosts(now: Date(), limit: limit)
+        let readSize = min(limit, configuration.concurrency * 4)
+        var due = try await ledger.duePosts(now: Date(), limit: readSize)[...]
         guard !due.isEmpty else { return 0 }
-        await withTaskGroup(of: Void.self) { group in
-            var iterator = due.makeIterator()
-            for _ in 0..<min(configuration.concurrency, due.count) {
-                if let entry = iterator.next() { group.addTask { await self.post(entry, shouldStop: shouldStop) } }
+        var taken = 0
+        var failure: (any Error)?
+        await withTaskGroup(of: PostingStep.self) { group in
+            /// Entries taken and not yet recorded: read again while in hand, they are skipped.
+            var inHand: Set<LedgerEntryID> = []
+            var calling = 0
+            var recording = 0
+            var ledgerMayHaveMore = due.count == readSize
+            var listening = false
+            while true {
+                let faulty = await health.configurationFault != nil
+                let adding = !faulty && !shouldStop() && !Task.isCancelled
+                while adding, taken < limit, calling < configuration.concurrency, recording < recordingLimit {
+                    if due.isEmpty, ledgerMayHaveMore {
+                        ledgerMayHaveMore = false
+                        do {
+                            let read = try await ledger.duePosts(now: Date(), limit: readSize + inHand.count)
+                            due = read.filter { !inHand.contains($0.id) }[...]
+                            ledgerMayHaveMore = read.count == readSize + inHand.count
+                        } catch {
+                            failure = error
+                            break
+                        }
+                    }
+                    guard let entry = due.popFirst() else { break }
+                    inHand.insert(entry.id)
+                    calling += 1
+                    taken += 1
+                    group.addTask { .called(entry, await self.call(entry, shouldStop: shouldStop)) }
+                }
+                if adding, failure == nil, taken < limit, !listening, due.isEmpty, !ledgerMayHaveMore,
+                   calling + recording > 0 {
+                    // New notes queued while these are in hand are taken in this same pass.
+                    listening = true
+                    group.addTask { await self.doorbell.wait(upTo: configuration.idlePollInterval); return .rang }
+                }
+                guard calling + recording > 0, let step = await group.next() else { break }
+                switch step {
+                case .called(let entry, let attempt):
+                    calling -= 1
+                    if case .notSent = attempt {
+                        inHand.remove(entry.id)
+                    } else {
+                        recording += 1
+                        group.addTask {
+                            await self.conclude(entry, attempt)
+                            return .recorded(entry.id)
+                        }
+                    }
+                case .recorded(let id):
+                    recording -= 1
+                    inHand.remove(id)
+                case .rang:
+                    listening = false
+                    ledgerMayHaveMore = true
+                }
             }
-            while await group.next() != nil {
-                if shouldStop() || Task.isCancelled { continue }
-                if await health.configurationFault != nil { continue }
-                if let entry = iterator.next() { group.addTask { await self.post(entry, shouldStop: shouldStop) } }
-            }
+            group.cancelAll() // the doorbell's listener, if it still waits
         }
-        return due.count
+        if let failure { throw failure }
+        return taken
     }
 
-    /// One attempt for one entry. The entry becomes `posting` once the governor grants the call, unless
-    /// `shouldStop` says so by then (then nothing is sent and nothing changes). Its result is recorded
-    /// even if the task is cancelled meanwhile: a call that was made must never go unrecorded.
+    /// How many outcomes may wait for their commit at once before no further call starts.
+    var recordingLimit: Int { configuration.concurrency * 4 }
+
+    /// One attempt for one entry: the call, then its outcome recorded. The entry becomes `posting` once
+    /// the governor grants the call, unless `shouldStop` says so by then (then nothing is sent and nothing
+    /// changes). Its result is recorded even if the task is cancelled meanwhile: a call that was made
+    /// must never go unrecorded.
     func post(_ entry: LedgerEntry, shouldStop: @escaping @Sendable () -> Bool = { false }) async {
-        guard let ticketID = entry.ticketID, let note = entry.note else {
-            // No call is made, so no API outcome is counted.
-            let reason = "the ledger entry has no ticket or note text"
-            await record(entry, .dead, reason, .dead(reason: reason), apiOutcome: nil, latency: .zero)
-            return
-        }
+        await conclude(entry, await call(entry, shouldStop: shouldStop))
+    }
+
+    /// Makes the entry's call: waits for the governor, commits `posting` (with whatever other posters'
+    /// starts are queued), and only then sends.
+    private func call(_ entry: LedgerEntry, shouldStop: @escaping @Sendable () -> Bool) async -> CallAttempt {
+        guard let ticketID = entry.ticketID, let note = entry.note else { return .nothingToPost }
         let start = CallStart()
         let starts = self.starts
         let logger = self.logger
@@ -148,8 +215,25 @@ public struct PostingLoop: Sendable {
             return true
         }
         // Nothing was sent: the entry stays as it was (pending or retrying) for the next turn.
-        guard let started = await start.moment else { return }
-        let latency = clock.now - started
+        guard let started = await start.moment else { return .notSent }
+        return .answered(outcome, latency: clock.now - started)
+    }
+
+    /// Records what the attempt came to: one ledger transition, committed with the other posters'.
+    private func conclude(_ entry: LedgerEntry, _ attempt: CallAttempt) async {
+        let outcome: PostOutcome
+        let latency: Duration
+        switch attempt {
+        case .notSent:
+            return
+        case .nothingToPost:
+            // No call is made, so no API outcome is counted.
+            let reason = "the ledger entry has no ticket or note text"
+            await record(entry, .dead, reason, .dead(reason: reason), apiOutcome: nil, latency: .zero)
+            return
+        case .answered(let answer, let took):
+            (outcome, latency) = (answer, took)
+        }
         let attempt = entry.attempts + 1
         let record = { (kind: PostResult.Kind, detail: String?, ending: PostAttempt.Outcome) in
             await self.record(entry, kind, detail, ending, apiOutcome: outcome.kind, latency: latency)
@@ -210,6 +294,26 @@ public struct PostingLoop: Sendable {
     }
 }
 
+/// What became of one entry's call, before its outcome is recorded.
+enum CallAttempt: Sendable {
+    /// Nothing was sent (shutdown began, or the entry was not ours to post): nothing to record.
+    case notSent
+    /// The entry has no ticket or note: no call is made, and the entry is dead.
+    case nothingToPost
+    /// The call went out after its `posting` state committed, and came to this.
+    case answered(PostOutcome, latency: Duration)
+}
+
+/// What a task of ``PostingLoop/postBatch(limit:shouldStop:)`` reports when it ends.
+private enum PostingStep: Sendable {
+    /// The entry's call is over (or was never made): its call slot is free.
+    case called(LedgerEntry, CallAttempt)
+    /// The entry's outcome has committed (or could not be recorded, which was logged).
+    case recorded(LedgerEntryID)
+    /// The intake queued new notes, or the idle poll interval passed.
+    case rang
+}
+
 /// When a post's call was cleared to go out, if it was.
 private actor CallStart {
     private(set) var moment: ContinuousClock.Instant?
@@ -220,14 +324,10 @@ private actor CallStart {
 }
 
 extension NoteReceipt {
-    /// How the API's answer is kept in the ledger: a JSON object written by JSONSerialization, so the
-    /// server's text is escaped as JSON requires.
+    /// How the API's answer is kept in the ledger: a JSON object of three strings, keys sorted.
     var ledgerResponse: String {
-        let object = ["Message": message, "RelatedTicketId": String(ticketID), "RelatedOrgId": organizationID ?? ""]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
-            return "{}"
-        }
-        return String(decoding: data, as: UTF8.self)
+        "{\"Message\":\(JSONString.quoted(message)),\"RelatedOrgId\":\(JSONString.quoted(organizationID ?? "")),"
+            + "\"RelatedTicketId\":\(JSONString.quoted(String(ticketID)))}"
     }
 }
 

@@ -15,6 +15,8 @@ public final class LeadSquaredClient: Sendable {
     public let gate: any CallGate
     private let http: HTTPClient
     private let logger: Logger
+    /// Where notes are posted, built once.
+    private let noteURL: URL
 
     /// Creates a client whose calls wait on `governor` (default: a governor of its own, under the configuration's
     /// rate limit); throws if the configuration cannot work (see ``Configuration/validate()``).
@@ -38,6 +40,7 @@ public final class LeadSquaredClient: Sendable {
         self.configuration = configuration
         self.gate = gate
         self.logger = logger
+        noteURL = configuration.url("internalnote", "upload")
 
         var settings = HTTPClient.Configuration()
         settings.timeout = .init(connect: TimeAmount(configuration.connectTimeout))
@@ -74,8 +77,7 @@ public final class LeadSquaredClient: Sendable {
             return .rejected(reason: problem)
         }
         let call = CallDescription(
-            action: "post the note on ticket \(note.ticketID)", ticketID: note.ticketID,
-            method: .POST, url: configuration.url("internalnote", "upload")
+            action: "post the note on ticket \(note.ticketID)", ticketID: note.ticketID, method: .POST, url: noteURL
         )
         let exchange = await governedExchange(call, body: InternalNoteBody(note).json, logger: logger,
                                               whenSlotGranted: whenSlotGranted)

@@ -30,7 +30,7 @@ public struct NoteRequest: Sendable, Hashable {
 }
 
 /// The JSON body of "Post an Internal Note on a Ticket", spelled exactly as documented (`Permament` included).
-struct InternalNoteBody: Encodable {
+struct InternalNoteBody {
     let textPart: String
     let activityType = "CreateInternalNote"
     let storageType = "Permament"
@@ -41,19 +41,9 @@ struct InternalNoteBody: Encodable {
         relatedTicketID = note.ticketID
     }
 
-    /// The body as sent. Encoding two strings and an integer cannot fail.
+    /// The body as sent: the four attributes as documented, the ticket as a JSON number.
     var json: Data {
-        do {
-            return try JSONEncoder().encode(self)
-        } catch {
-            preconditionFailure("encoding an internal note body failed: \(error)")
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case textPart = "TextPart"
-        case activityType = "ActivityType"
-        case storageType = "StorageType"
-        case relatedTicketID = "RelatedTicketId"
+        Data(("{\"TextPart\":\(JSONString.quoted(textPart)),\"ActivityType\":\(JSONString.quoted(activityType)),"
+            + "\"StorageType\":\(JSONString.quoted(storageType)),\"RelatedTicketId\":\(relatedTicketID)}").utf8)
     }
 }

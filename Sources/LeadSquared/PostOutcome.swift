@@ -42,9 +42,11 @@ extension PostOutcome {
     /// (the server had not read the whole request); every 5xx is transient; 403 (IP allowlist), 405 and 3xx
     /// (redirects are not followed) are configuration faults; any other 4xx rejects the note.
     init(answer: ServerAnswer, call: CallDescription, window: Duration) {
-        // The server's words end each reason's first sentence, which supplies its own full stop.
-        let said = answer.serverMessage.map { ": " + $0.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) }
-            ?? ""
+        // The server's words end each reason's first sentence, which supplies its own full stop. Read only for
+        // the answers that give a reason: a receipt's body is read once, as the receipt.
+        var said: String {
+            answer.serverMessage.map { ": " + $0.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) } ?? ""
+        }
         let status = answer.status
         switch status {
         case 200..<300:

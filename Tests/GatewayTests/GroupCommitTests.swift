@@ -42,6 +42,32 @@ import Testing
         #expect(await commits.batches == [[1], [2]])
     }
 
+    @Test func groupCommitsSharingATurnNeverCommitAtTheSameTime() async throws {
+        let turn = CommitTurn()
+        let starts = CommitLog()
+        let ends = CommitLog()
+        let beginning = GroupCommit<Int, String>(turn: turn) { items in
+            await starts.begin(items)
+            await starts.waitForRelease()
+            return items.map { .success("begun \($0)") }
+        }
+        let ending = GroupCommit<Int, String>(turn: turn) { items in
+            await ends.begin(items)
+            return items.map { .success("ended \($0)") }
+        }
+
+        let first = Task { try await beginning.submit(1) }
+        try await waitUntil("the first commit holds the turn") { await starts.batches == [[1]] }
+        let second = (2...3).map { item in Task { try await ending.submit(item) } }
+        try await waitUntil("the other group's items wait for the turn") { await ending.queuedCount == 2 }
+        #expect(await ends.batches.isEmpty, "no commit begins while another holds the turn")
+        await starts.release()
+
+        #expect(try await first.value == "begun 1")
+        for (item, task) in zip(2...3, second) { #expect(try await task.value == "ended \(item)") }
+        #expect(await ends.batches == [[2, 3]], "what waited for the turn commits together")
+    }
+
     @Test func aCommitWithTooFewResultsFailsTheItemsLeftWithout() async throws {
         let group = GroupCommit<Int, String> { _ in [] }
 
