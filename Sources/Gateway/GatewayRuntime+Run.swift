@@ -67,6 +67,7 @@ extension GatewayRuntime {
                                      progress: @Sendable (Int, Int) async -> Void) async throws {
         let keys = Set(watchers.map(\.key))
         var lastDone = -1
+        var lastLedgerCheck: ContinuousClock.Instant?
         while true {
             if let fault = await health.configurationFault {
                 throw GatewaySetupError("LeadSquared refused the configuration: \(fault.reason)")
@@ -78,18 +79,23 @@ extension GatewayRuntime {
                 await progress(done, total)
                 lastDone = done
             }
-            let counts = try await ledger.counts()
-            var actionsPending = 0
-            let ownedElsewhere = await tally.ownedElsewhere
-            for (key, queue) in actionQueues where !ownedElsewhere.contains(key) {
-                actionsPending += try await queue.pendingCount
+            // The ledger is asked once every watcher has caught up: at every turn (10 ms) while the pass's posts
+            // look done, otherwise every 100 ms (retries, and entries an operator changed, end there too).
+            if await tally.caughtUp.isSuperset(of: keys), PostingPause.isOn || done >= total
+                || lastLedgerCheck.map({ $0.duration(to: .now) >= .milliseconds(100) }) ?? true {
+                lastLedgerCheck = .now
+                let counts = try await ledger.counts()
+                var actionsPending = 0
+                let ownedElsewhere = await tally.ownedElsewhere
+                for (key, queue) in actionQueues where !ownedElsewhere.contains(key) {
+                    actionsPending += try await queue.pendingCount
+                }
+                if PostingPause.isOn || (counts[.pending] ?? 0) + (counts[.retrying] ?? 0) + (counts[.posting] ?? 0) == 0,
+                   actionsPending == 0 {
+                    return
+                }
             }
-            if await tally.caughtUp.isSuperset(of: keys), PostingPause.isOn
-                || (counts[.pending] ?? 0) + (counts[.retrying] ?? 0) + (counts[.posting] ?? 0) == 0,
-               actionsPending == 0 {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(10))
         }
     }
 }
