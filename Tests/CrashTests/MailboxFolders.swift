@@ -7,22 +7,13 @@ enum MailboxFolders {
     /// Message-IDs (without angle brackets) in each folder that holds mail, by folder name as the server
     /// spells it (`INBOX`, `notegate.posted`, …).
     static func messageIDs(_ dovecot: DovecotServer) throws -> [String: [String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(dovecot.imapPort), dovecot.user, dovecot.password]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FolderListingError(description: "listing the folders failed: \(problem)")
+        let completion = try SpawnedProcess.run("/usr/bin/env", ["python3", "-c", script, String(dovecot.imapPort),
+                                                                 dovecot.user, dovecot.password])
+        guard completion.succeeded else {
+            throw FolderListingError(description: "listing the folders failed: \(completion.output)")
         }
         var folders: [String: [String]] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in completion.output.split(separator: "\n") {
             let fields = line.split(separator: "\t", maxSplits: 1).map(String.init)
             guard fields.count == 2 else { continue }
             folders[fields[0], default: []].append(fields[1])

@@ -276,16 +276,9 @@ private final class Daemon: Sendable {
 
     /// `notegate once`, run to the end; stdout and stderr together.
     static func once(config: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("notegate")
-        process.arguments = ["once", "--config", config]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let completion = try SpawnedProcess.run(Bundle.main.bundleURL.appendingPathComponent("notegate").path,
+                                                ["once", "--config", config])
+        return (completion.status, completion.output)
     }
 }
 

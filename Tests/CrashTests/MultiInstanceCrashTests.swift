@@ -572,16 +572,10 @@ enum BulkDelivery {
         for (index, message) in messages.enumerated() {
             try Data(message).write(to: folder.appendingPathComponent(String(format: "%06d.eml", index)))
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(dovecot.imapPort), dovecot.user, dovecot.password, folder.path]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SandboxProcess.Failure("appending the backlog failed: \(problem)")
+        let completion = try SpawnedProcess.run("/usr/bin/env", ["python3", "-c", script, String(dovecot.imapPort),
+                                                                 dovecot.user, dovecot.password, folder.path])
+        guard completion.succeeded else {
+            throw SandboxProcess.Failure("appending the backlog failed: \(completion.output)")
         }
     }
 

@@ -161,15 +161,7 @@ extension Gateway {
 
     /// Runs a short command to the end; stdout and stderr together.
     static func command(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let completion = try SpawnedProcess.run(executable.path, arguments)
+        return (completion.status, completion.output)
     }
 }

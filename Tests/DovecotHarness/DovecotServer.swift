@@ -222,17 +222,23 @@ private func childProcesses(of parent: pid_t) -> [pid_t] {
 public func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
+    guard let port = bindToLoopback(fd) else { throw HarnessError("cannot find a free port: errno \(errno)") }
+    return port
+}
+
+/// Binds `socket` to 127.0.0.1 on a port the system chooses and returns the port; nil when it cannot (errno
+/// says why).
+func bindToLoopback(_ socket: Int32) -> Int? {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-            bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
+            bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
         }
     }
-    guard bound else { throw HarnessError("cannot find a free port: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
 }
 
 func accepts(_ port: Int) -> Bool {

@@ -19,6 +19,8 @@ public struct SpawnedProcess: Sendable {
         case inherited
         /// `/dev/null`: the child reads end of file at once.
         case empty
+        /// The file at this path.
+        case file(String)
     }
 
     /// Where one of the child's output streams goes.
@@ -42,8 +44,10 @@ public struct SpawnedProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if case .empty = input {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        switch input {
+        case .inherited: break
+        case .empty: posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        case .file(let path): posix_spawn_file_actions_addopen(&actions, 0, path, O_RDONLY, 0)
         }
         Self.redirect(1, to: output, &actions)
         Self.redirect(2, to: errors, &actions)
@@ -71,6 +75,38 @@ public struct SpawnedProcess: Sendable {
         }
         guard result == 0 else { throw HarnessError("cannot start \(executable): \(String(cString: strerror(result)))") }
         self.pid = pid
+    }
+
+    /// Runs `executable` to its end, `input` on its standard input (else an empty one), and returns how it ended
+    /// and what it printed on standard output and error together. The output goes through a temporary file, not
+    /// a pipe, so a child that leaves a process running (`pg_ctl start`) cannot hold the reading end open, and a
+    /// long output cannot fill a pipe and stall the child. Blocks the thread until the child ends.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           input: Data? = nil) throws -> Completion {
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("notegate-command-\(UUID().uuidString)").path
+        let inputPath = scratch + ".in", outputPath = scratch + ".out"
+        defer { for path in [inputPath, outputPath] { try? FileManager.default.removeItem(atPath: path) } }
+        if let input { try input.write(to: URL(fileURLWithPath: inputPath)) }
+        let waitStatus = try SpawnedProcess(executable, arguments, environment: environment,
+                                            input: input == nil ? .empty : .file(inputPath),
+                                            output: .file(outputPath), errors: .standardOutput).waitForExit()
+        let output = (try? Data(contentsOf: URL(fileURLWithPath: outputPath))) ?? Data()
+        return Completion(waitStatus: waitStatus, output: String(decoding: output, as: UTF8.self))
+    }
+
+    /// How a process `run` waited for ended, and what it printed.
+    public struct Completion: Sendable {
+        /// As `waitpid` gave it.
+        public let waitStatus: Int32
+        /// Standard output and error together.
+        public let output: String
+
+        /// The exit code, or the number of the signal that ended the process (as Foundation's
+        /// `Process.terminationStatus`). WIFEXITED, WEXITSTATUS and WTERMSIG are not exported to Swift.
+        public var status: Int32 { waitStatus & 0x7F == 0 ? (waitStatus >> 8) & 0xFF : waitStatus & 0x7F }
+        /// Whether it exited with code 0.
+        public var succeeded: Bool { waitStatus == 0 }
     }
 
     private static func redirect(_ descriptor: Int32, to output: Output,

@@ -34,27 +34,14 @@ public struct TestCertificates: Sendable {
     }
 }
 
-/// Runs a program to completion; throws with its output when it fails.
+/// Runs a program to completion, `input` on its standard input; throws with its output when it fails.
 @discardableResult
 func runTool(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    let stdin = Pipe()
-    process.standardInput = stdin
-    try process.run()
-    if let input { stdin.fileHandleForWriting.write(input) }
-    try stdin.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else {
-        throw HarnessError("\(executable) \(arguments.joined(separator: " ")) failed: \(text)")
+    let completion = try SpawnedProcess.run(executable, arguments, input: input)
+    guard completion.succeeded else {
+        throw HarnessError("\(executable) \(arguments.joined(separator: " ")) failed: \(completion.output)")
     }
-    return text
+    return completion.output
 }
 
 /// The test harness itself failed (Dovecot would not start, openssl failed...).

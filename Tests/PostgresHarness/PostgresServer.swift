@@ -108,24 +108,16 @@ public final class PostgresServer: @unchecked Sendable {
         }
     }
 
-    /// Runs a command to its end (a `SpawnedProcess` and a blocking waitpid: Foundation's `Process` can miss the
-    /// exit of a child whose grandchild lives on, as `pg_ctl start` leaves the server); throws with its output
-    /// when it fails.
+    /// Runs a command to its end (`SpawnedProcess.run`: Foundation's `Process` can miss the exit of a child whose
+    /// grandchild lives on, as `pg_ctl start` leaves the server); throws with its output when it fails.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        // A file, not a pipe: `pg_ctl start` leaves the server running, which must not hold our pipe open.
-        let outputPath = FileManager.default.temporaryDirectory
-            .appendingPathComponent("notegate-postgres-command-\(UUID().uuidString).log").path
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let status = try SpawnedProcess(executable, arguments, input: .empty, output: .file(outputPath),
-                                        errors: .standardOutput).waitForExit()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        // WIFEXITED and WEXITSTATUS, which Glibc does not export to Swift.
-        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
+        let completion = try SpawnedProcess.run(executable, arguments)
+        guard completion.succeeded else {
             throw PostgresHarnessError("\(executable) \(arguments.joined(separator: " ")) failed "
-                + "(wait status \(status)): \(text)")
+                + "(wait status \(completion.waitStatus)): \(completion.output)")
         }
-        return text
+        return completion.output
     }
 }
 
