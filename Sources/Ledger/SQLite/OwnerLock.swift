@@ -6,8 +6,8 @@ import Darwin
 #endif
 
 /// Exclusive ownership of a ledger file by one process: a `flock` on the sidecar `<ledger>.lock`,
-/// which also holds the owner's pid for the refusal message. The kernel drops the lock when the
-/// descriptor is closed (on deinit) or the process dies, even by SIGKILL, so no stale lock survives a
+/// which also holds the owner's pid for the refusal message. It is released on deinit, and the kernel
+/// drops it when the process dies, even by SIGKILL, so no stale lock survives a
 /// crash. flock locks belong to the open file description, so a second open in the same process is
 /// refused too.
 final class OwnerLock: Sendable {
@@ -36,6 +36,10 @@ final class OwnerLock: Sendable {
     }
 
     deinit {
+        // Unlocked before the close: a child another thread is forking at this moment shares the open file
+        // description (and with it the lock) until its exec closes it, and a close alone would leave the
+        // lock held that long, so that reopening the ledger at once was refused as "in use".
+        flock(descriptor, LOCK_UN)
         close(descriptor)
     }
 }
