@@ -35,7 +35,7 @@ extension GatewayRuntime {
             for watcher in watchers {
                 group.addTask {
                     try await self.watchOnceIfOwned(watcher.key) {
-                        try await watcher.run(batches: self.handleBatch) { await self.watcherEvent(watcher.key, $0) }
+                        try await watcher.run(preparing: self.prepareBatch) { await self.watcherEvent(watcher.key, $0) }
                     }
                 }
             }
@@ -60,6 +60,24 @@ extension GatewayRuntime {
     }
 
     private struct PassFinished: Error {}
+
+    /// `handleBatch` in two steps, for `MailboxWatcher.run(preparing:)`: the batch is marked in hand and parsed
+    /// (`MessageIntake.prepare(_:)`) while the batch before it is recorded; the watcher finishes it, recorded
+    /// in one transaction, once that batch has finished, and applies its mailbox actions after that.
+    @Sendable func prepareBatch(_ messages: [FetchedMessage]) async throws -> PreparedBatch {
+        let prepared = try await intake.prepare(messages.map(Self.incoming))
+        return PreparedBatch(finish: {
+            let results = try await prepared.finish()
+            var outcomes: [MessageOutcome] = []
+            outcomes.reserveCapacity(results.count)
+            for (result, message) in zip(results, messages) {
+                outcomes.append(await self.outcome(of: result, for: message))
+            }
+            return outcomes
+        }, abandon: {
+            await prepared.abandon()
+        })
+    }
 
     /// Done when every watcher has caught up, nothing is pending or retrying, and every mailbox
     /// action has been applied. A configuration fault (401/404) ends the pass as a failure.
@@ -111,7 +129,7 @@ struct MailboxService: Service {
                     for watcher in runtime.watchers {
                         group.addTask {
                             try await runtime.watchWhileOwned(watcher.key) {
-                                try await watcher.run(batches: runtime.handleBatch) { await runtime.watcherEvent(watcher.key, $0) }
+                                try await watcher.run(preparing: runtime.prepareBatch) { await runtime.watcherEvent(watcher.key, $0) }
                             }
                         }
                     }

@@ -126,7 +126,7 @@ public final class GatewayRuntime: Sendable {
         return outcomes
     }
 
-    private static func incoming(_ message: FetchedMessage) -> IncomingMessage {
+    static func incoming(_ message: FetchedMessage) -> IncomingMessage {
         var incoming = IncomingMessage(
             location: MessageLocation(account: message.mailbox.account, folder: message.mailbox.folder,
                                       uidValidity: message.uidValidity, uid: message.uid),
@@ -137,7 +137,7 @@ public final class GatewayRuntime: Sendable {
     }
 
     /// Counts a recorded message, tells the observer and the posters, and returns its mailbox action.
-    private func outcome(of result: IntakeResult, for message: FetchedMessage) async -> MessageOutcome {
+    func outcome(of result: IntakeResult, for message: FetchedMessage) async -> MessageOutcome {
         await tally.add(result)
         switch result {
         case .queued: metrics?.recordSeen(mailbox: message.mailbox.account)

@@ -12,9 +12,16 @@ extension MessageIntake {
     /// A batch holding a message that was in hand when a process died goes one message at a time through
     /// `ingest(_:)` instead, so that a poison message dies alone and is dead-lettered without its neighbours.
     public func ingest(_ batch: [IncomingMessage]) async throws -> [IntakeResult] {
-        guard let last = batch.last?.location else { return [] }
+        try await prepare(batch).finish()
+    }
+
+    /// The first half of `ingest(_:)` of a batch: marks the batch in hand (one transaction) and parses it on
+    /// every core. It may run while the batch before it is recorded; the `PreparedIntake` records it once
+    /// that batch has finished (a reply follows its thread from the ledger), or is abandoned.
+    public func prepare(_ batch: [IncomingMessage]) async throws -> PreparedIntake {
+        guard let last = batch.last?.location else { return PreparedIntake(self, batch, .grouped([])) }
         guard batch.allSatisfy({ $0.location.isInFolder(of: last) }) else {
-            return try await ingestOneByOne(batch, interruptions: [])
+            return PreparedIntake(self, batch, .oneByOne(interruptions: []))
         }
         let interruptions = try await ledger.beginHandling(batch.map(\.location))
         guard interruptions.count == batch.count, interruptions.allSatisfy({ $0 == 0 }) else {
@@ -22,10 +29,15 @@ extension MessageIntake {
             logger.warning("a message of this batch was in hand when notegate stopped; handling the batch one message at a time",
                            metadata: ["uid": "\(interrupted)", "first_uid": "\(batch[0].location.uid)",
                                       "last_uid": "\(last.uid)"])
-            return try await ingestOneByOne(batch, interruptions: interruptions)
+            return PreparedIntake(self, batch, .oneByOne(interruptions: interruptions))
         }
+        return PreparedIntake(self, batch, .grouped(await AcrossCores.map(batch) { examine($0) }))
+    }
+
+    /// The second half of a grouped batch: decided in UID order and recorded with its checkpoint.
+    fileprivate func record(_ batch: [IncomingMessage], _ examinations: [Examination]) async throws -> [IntakeResult] {
+        guard let last = batch.last?.location else { return [] }
         do {
-            let examinations = await AcrossCores.map(batch) { examine($0) }
             let requests = try await concludeInUIDOrder(batch, examinations)
             let results = try await ledger.record(requests, checkpoint: Self.checkpoint(after: last))
             return zip(results, requests).map { report($0, of: $1) }
@@ -38,7 +50,7 @@ extension MessageIntake {
 
     /// The batch through the single path, in order. The first `interruptions.count` messages are in hand
     /// already (`beginHandling` of the batch), with those counts.
-    private func ingestOneByOne(_ batch: [IncomingMessage], interruptions: [Int]) async throws -> [IntakeResult] {
+    fileprivate func ingestOneByOne(_ batch: [IncomingMessage], interruptions: [Int]) async throws -> [IntakeResult] {
         var results: [IntakeResult] = []
         for (index, message) in batch.enumerated() {
             do {
@@ -82,8 +94,49 @@ extension MessageIntake {
     }
 
     /// Releases messages marked in hand whose handling failed with an error: they will be handed over again.
-    private func endHandling(_ messages: ArraySlice<IncomingMessage>) async {
+    fileprivate func endHandling(_ messages: ArraySlice<IncomingMessage>) async {
         for message in messages { try? await ledger.endHandling(message.location) }
+    }
+}
+
+/// A batch `MessageIntake.prepare(_:)` marked in hand and parsed (or, when a message of it was in hand when a
+/// process died, marked up to that message): `finish` records it, `abandon` releases it.
+public struct PreparedIntake: Sendable {
+    fileprivate enum Plan: Sendable {
+        /// Every message marked in hand and examined: one transaction records them all.
+        case grouped([MessageIntake.Examination])
+        /// Through the single path, one message at a time; the first `interruptions.count` are in hand already.
+        case oneByOne(interruptions: [Int])
+    }
+
+    private let intake: MessageIntake
+    private let batch: [IncomingMessage]
+    private let plan: Plan
+
+    fileprivate init(_ intake: MessageIntake, _ batch: [IncomingMessage], _ plan: Plan) {
+        self.intake = intake
+        self.batch = batch
+        self.plan = plan
+    }
+
+    /// Decides the batch in UID order and records it: one result per message, in order. Call it once the
+    /// batch before it (of the folder) has finished. When it throws, the batch is released, to be handed
+    /// over again.
+    public func finish() async throws -> [IntakeResult] {
+        switch plan {
+        case .grouped(let examinations): try await intake.record(batch, examinations)
+        case .oneByOne(let interruptions): try await intake.ingestOneByOne(batch, interruptions: interruptions)
+        }
+    }
+
+    /// The batch will not be finished (the pass ended before it): releases the messages marked in hand, which
+    /// will be handed over again; an abandoned batch does not count as a death.
+    public func abandon() async {
+        switch plan {
+        case .grouped(let examinations) where !examinations.isEmpty: await intake.endHandling(batch[...])
+        case .grouped: break
+        case .oneByOne(let interruptions): await intake.endHandling(batch.prefix(interruptions.count))
+        }
     }
 }
 

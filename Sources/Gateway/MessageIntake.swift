@@ -76,27 +76,29 @@ public struct MessageIntake: Sendable {
                           lastUID: location.uid)
     }
 
-    /// Logs what the ledger made of a message, and says it as the intake's result.
+    /// Logs what the ledger made of a message, and says it as the intake's result. Its metadata is built only
+    /// when the info lines are logged (not by default).
     func report(_ result: RecordResult, of request: RecordRequest) -> IntakeResult {
-        var metadata: Logger.Metadata = [
-            "uid": "\(request.sighting.location.uid)", "message_id": "\(request.sighting.messageID ?? "-")",
-        ]
+        func metadata(_ more: Logger.Metadata) -> Logger.Metadata {
+            var metadata: Logger.Metadata = [
+                "uid": "\(request.sighting.location.uid)", "message_id": "\(request.sighting.messageID ?? "-")",
+            ]
+            metadata.merge(more) { $1 }
+            return metadata
+        }
         switch (result, request.decision) {
         case (.new(let id), .post(let ticketID, _)):
-            metadata["ledger_id"] = "\(id)"
-            metadata["ticket"] = "\(ticketID)"
-            logger.info("message queued for posting", metadata: metadata)
+            logger.info("message queued for posting", metadata: metadata(["ledger_id": "\(id)", "ticket": "\(ticketID)"]))
             return .queued(id, ticketID: ticketID)
         case (.new(let id), .skip(let reason, let ticketID, _, _)):
-            metadata["ledger_id"] = "\(id)"
-            metadata["reason"] = "\(reason)"
-            metadata["ticket"] = "\(ticketID.map(String.init) ?? "-")"
-            logger.info("message skipped", metadata: metadata)
+            logger.info("message skipped", metadata: metadata([
+                "ledger_id": "\(id)", "reason": "\(reason)", "ticket": "\(ticketID.map(String.init) ?? "-")",
+            ]))
             return .skipped(id, reason: reason)
         case (.alreadySeen(let id, let state), _):
-            metadata["ledger_id"] = "\(id)"
-            metadata["state"] = "\(state.name.rawValue)"
-            logger.info("message already in the ledger; not posted again", metadata: metadata)
+            logger.info("message already in the ledger; not posted again", metadata: metadata([
+                "ledger_id": "\(id)", "state": "\(state.name.rawValue)",
+            ]))
             return .alreadySeen(id, state)
         case (.new(let id), .deadLetter(let reason, _)):
             return .deadLettered(id, reason: reason)

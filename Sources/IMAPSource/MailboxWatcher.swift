@@ -51,6 +51,9 @@ public struct MailboxWatcher: Sendable {
     /// Messages fetched per UID FETCH of structures, and handed over together (tests make it smaller).
     /// Each batch costs the pipeline two ledger transactions; 100 small messages are about 0.5 MB.
     var batchSize = 100
+    /// Batches whose fetch started and whose settling did not, at most: the messages in memory (by default
+    /// one batch finishing, one begun or beginning, one fetched and one being fetched; tests change it).
+    var batchesInFlight = 4
     /// Called as the fetch of each batch starts, with its UIDs (tests observe the batches in flight).
     var fetchStarted: (@Sendable ([UInt32]) -> Void)?
 
@@ -75,22 +78,45 @@ public struct MailboxWatcher: Sendable {
     /// the same order. The watcher applies the mailbox actions of those outcomes only after it
     /// returned (so a pipeline that records the whole batch in one transaction has committed it), then
     /// saves the checkpoint unless the store advances it with the outcome. When `handle` throws,
-    /// no action of the batch is applied and its messages come again. While a batch is handled the
-    /// next one is fetched: at most two batches are in memory, whatever the size of the folder.
+    /// no action of the batch is applied and its messages come again. Batches are fetched ahead while
+    /// one is handled, and a batch is handled while the actions of the one before are applied: at most
+    /// `batchesInFlight` batches are in memory, whatever the size of the folder.
     public func run(batches handle: @escaping @Sendable ([FetchedMessage]) async throws -> [MessageOutcome],
                     events: @escaping @Sendable (WatcherEvent) async -> Void = { _ in }) async throws {
-        try await run(handling: { messages in
+        try await run(preparing: { messages in PreparedBatch(finish: { try await handle(messages) }) },
+                      events: events)
+    }
+
+    /// `run(batches:events:)` in two steps: `prepare` gets each fetched batch, in UID order, and may run
+    /// while the batch before it is finished (the gateway marks the batch in hand and parses it there);
+    /// the `PreparedBatch`es are finished one at a time, in UID order, each once the one before it
+    /// finished, and the actions of a batch are applied once its `finish` returned. When `prepare` or
+    /// `finish` throws, the batches before it are finished and their actions applied, no action of it
+    /// or of any later batch is applied, the later batches prepared are abandoned, and the watcher
+    /// stops with the error.
+    public func run(preparing prepare: @escaping @Sendable ([FetchedMessage]) async throws -> PreparedBatch,
+                    events: @escaping @Sendable (WatcherEvent) async -> Void = { _ in }) async throws {
+        let stages = BatchStages { messages in
+            let prepared: PreparedBatch
             do {
-                let outcomes = try await handle(messages)
-                guard outcomes.count == messages.count else {
-                    return HandledBatch(outcomes: [], failure: OutcomeCountMismatch(messages: messages.count,
-                                                                                    outcomes: outcomes.count))
-                }
-                return HandledBatch(outcomes: outcomes)
+                prepared = try await prepare(messages)
             } catch {
-                return HandledBatch(outcomes: [], failure: error)
+                return BegunBatch(finish: { HandledBatch(outcomes: [], failure: error) })
             }
-        }, events: events)
+            return BegunBatch(finish: {
+                do {
+                    let outcomes = try await prepared.finish()
+                    guard outcomes.count == messages.count else {
+                        return HandledBatch(outcomes: [], failure: OutcomeCountMismatch(messages: messages.count,
+                                                                                        outcomes: outcomes.count))
+                    }
+                    return HandledBatch(outcomes: outcomes)
+                } catch {
+                    return HandledBatch(outcomes: [], failure: error)
+                }
+            }, abandon: prepared.abandon)
+        }
+        try await run(handling: stages, events: events)
     }
 
     /// `run(batches:events:)` one message at a time: `handle` is awaited for each message of a batch
@@ -98,20 +124,23 @@ public struct MailboxWatcher: Sendable {
     /// the watcher stops with the error.
     public func run(_ handle: @escaping @Sendable (FetchedMessage) async throws -> MessageOutcome,
                     events: @escaping @Sendable (WatcherEvent) async -> Void = { _ in }) async throws {
-        try await run(handling: { messages in
-            var outcomes: [MessageOutcome] = []
-            for message in messages {
-                do {
-                    outcomes.append(try await handle(message))
-                } catch {
-                    return HandledBatch(outcomes: outcomes, failure: error)
+        let stages = BatchStages { messages in
+            BegunBatch(finish: {
+                var outcomes: [MessageOutcome] = []
+                for message in messages {
+                    do {
+                        outcomes.append(try await handle(message))
+                    } catch {
+                        return HandledBatch(outcomes: outcomes, failure: error)
+                    }
                 }
-            }
-            return HandledBatch(outcomes: outcomes)
-        }, events: events)
+                return HandledBatch(outcomes: outcomes)
+            })
+        }
+        try await run(handling: stages, events: events)
     }
 
-    private func run(handling handle: @escaping BatchHandler,
+    private func run(handling handle: BatchStages,
                      events: @escaping @Sendable (WatcherEvent) async -> Void) async throws {
         var failures = 0
         var fetchFailures = FetchFailures(limit: Self.fetchAttemptLimit)
@@ -169,7 +198,7 @@ public struct MailboxWatcher: Sendable {
     }
 
     private func watch(_ connection: IMAPConnection,
-                       _ handle: @escaping BatchHandler,
+                       _ handle: BatchStages,
                        _ events: @Sendable (WatcherEvent) async -> Void,
                        _ fetchFailures: inout FetchFailures) async throws {
         let idles = await connection.supportsIdle
@@ -188,10 +217,14 @@ public struct MailboxWatcher: Sendable {
         }
     }
 
-    /// One pass: every message above the checkpoint, batch by batch, the next batch fetched while the
-    /// current one is handled (at most two in flight). A batch whose fetch failed, or a message with a
-    /// `fetchProblem`, ends the pass after the messages before it were handed over.
-    private func handleNewMessages(_ connection: IMAPConnection, _ handle: @escaping BatchHandler,
+    /// One pass: every message above the checkpoint, batch by batch, through a pipeline (`PassPipeline`):
+    /// a batch is fetched (one fetch at a time, on the connection), begun once fetched and the batch before
+    /// it began, finished once the batch before it finished, and settled (its actions applied, the
+    /// checkpoint moved) once the batch before it settled; at most `batchesInFlight` batches are fetched or
+    /// being fetched and not settling yet. A batch whose fetch failed, or a message
+    /// with a `fetchProblem`, ends the pass after the messages before it were handed over and settled;
+    /// so does a batch whose handling failed, after the actions of the outcomes it has were applied.
+    private func handleNewMessages(_ connection: IMAPConnection, _ stages: BatchStages,
                                    _ fetchFailures: inout FetchFailures) async throws {
         let (status, start, isFirstStart) = try await selectFolder(connection)
         if isFirstStart {
@@ -200,38 +233,79 @@ public struct MailboxWatcher: Sendable {
         try await applySettled(connection, uidValidity: status.uidValidity)
         let size = fetchFailures.fetchesOneAtATime ? 1 : batchSize
         let batches = try await newUIDs(connection, status, start).chunked(size)
-        var checkpoint = start
-        try await withThrowingTaskGroup(of: FetchedBatch.self) { group in
-            var next = 0
-            func fetchNext(_ fetchFailures: FetchFailures) {
-                guard next < batches.count else { return }
-                let plan = BatchPlan(batches[next], of: key, under: start, fetchFailures, logger: logger)
-                next += 1
-                group.addTask { await fetch(plan, connection, under: start) }
+        var pass = PassPipeline(batchCount: batches.count, inFlight: batchesInFlight)
+        await withTaskGroup(of: PassStep.self) { group in
+            func startWhatCan() {
+                if Task.isCancelled, pass.failure == nil { pass.stop(before: pass.nextBegin, CancellationError()) }
+                if let index = pass.fetchToStart() {
+                    let plan = BatchPlan(batches[index], of: key, under: start, fetchFailures, logger: logger)
+                    group.addTask { .fetched(index, await fetch(plan, connection, under: start)) }
+                }
+                if let (index, batch) = pass.fetchedToBegin() {
+                    let ready = pass.handOverPart(of: batch, at: index, &fetchFailures)
+                    if index < pass.end {
+                        pass.beginning = true
+                        group.addTask {
+                            let begun = ready.isEmpty ? BegunBatch(finish: { HandledBatch(outcomes: []) })
+                                : await stages.begin(ready)
+                            return .begun(index, ready, begun)
+                        }
+                    }
+                }
+                if let (index, ready, begun) = pass.begunToFinish() {
+                    group.addTask { .finished(index, ready, await begun.finish()) }
+                }
+                if let (index, settled, failed) = pass.finishedToSettle() {
+                    // Messages of later batches may be recorded already: their own settling applies their actions.
+                    let later = batches.index(after: index) < batches.endIndex
+                        ? batches[index + 1][0]...batches[batches.count - 1].last! : nil
+                    group.addTask {
+                        do {
+                            try await settle(settled, connection, from: start, thenDue: !failed, sparing: later)
+                            return .settled(index, settled, nil)
+                        } catch {
+                            return .settled(index, settled, error)
+                        }
+                    }
+                }
             }
-            fetchNext(fetchFailures)
-            while let fetched = try await group.next() {
-                let messages = try fetched.messages(recordingFailuresIn: &fetchFailures)
-                fetchNext(fetchFailures)
-                try await handOver(messages, connection, handle, &checkpoint, &fetchFailures)
-                try await applySettled(connection, uidValidity: status.uidValidity)
+            startWhatCan()
+            while let step = await group.next() {
+                switch step {
+                case .fetched(let index, let batch):
+                    pass.fetched(batch, at: index)
+                case .begun(let index, let ready, let begun):
+                    if !pass.begun(begun, with: ready, at: index) { await Task { await begun.abandon() }.value }
+                case .finished(let index, let ready, let handled):
+                    pass.finished(handled, of: ready, at: index)
+                case .settled(let index, let settled, let error):
+                    pass.settled(at: index, error)
+                    if error == nil {
+                        for message in settled { fetchFailures.forget(message.uid, uidValidity: message.uidValidity) }
+                    }
+                }
+                startWhatCan()
             }
         }
+        // Begun and never to be finished: what beginning them took is given back, also when the pass ends
+        // because the watcher is cancelled (a task of its own, which that cancellation does not reach).
+        let leftOver = pass.leftOver()
+        if !leftOver.isEmpty {
+            await Task { for begun in leftOver { await begun.abandon() } }.value
+        }
+        if let (problem, uid, uidValidity) = pass.fetchProblemThatEnded {
+            fetchFailures.record(problem, for: uid, uidValidity: uidValidity)
+        }
+        if let failure = pass.failure { throw failure }
         fetchFailures.fetchesOneAtATime = false
     }
 
-    /// Hands `messages` (one fetched batch, in UID order) to the pipeline, then applies the actions of
-    /// their outcomes (one command per distinct action) and moves the checkpoint past them. Never hands
-    /// over a message the server answered for only in part, nor any after it: that one is fetched again
-    /// next pass, until it failed `fetchAttemptLimit` times (then it comes back unreadable).
-    private func handOver(_ messages: [FetchedMessage], _ connection: IMAPConnection, _ handle: BatchHandler,
-                          _ checkpoint: inout Checkpoint, _ fetchFailures: inout FetchFailures) async throws {
-        let ready = Array(messages.prefix { $0.fetchProblem == nil })
-        if !ready.isEmpty {
-            let handled = await handle(ready)
-            let settled = zip(ready, handled.outcomes).map { message, outcome in
-                SettledAction(uid: message.uid, uidValidity: message.uidValidity, outcome: outcome)
-            }
+    /// Applies the actions of a finished batch's outcomes (one command per distinct action) and moves the
+    /// checkpoint past them; then, when `thenDue`, the actions settled meanwhile, except those of messages
+    /// in `sparing` (later batches of the pass, whose own settling applies their actions).
+    private func settle(_ settled: [SettledAction], _ connection: IMAPConnection, from start: Checkpoint,
+                        thenDue: Bool, sparing: ClosedRange<UInt32>?) async throws {
+        if !settled.isEmpty {
             let applied: [SettledAction]
             do {
                 applied = try await apply(settled, connection)
@@ -240,21 +314,20 @@ public struct MailboxWatcher: Sendable {
                 throw failure.error
             }
             if !checkpoints.advancesWithOutcome, let last = settled.last {
+                var checkpoint = start
                 checkpoint.lastUID = last.uid
                 try await checkpoints.saveCheckpoint(checkpoint, for: key)
             }
-            for message in settled {
-                fetchFailures.forget(message.uid, uidValidity: message.uidValidity)
-                logger.debug("message handled", metadata: ["uid": "\(message.uid)", "outcome": "\(message.outcome)"])
+            if logger.logLevel <= .debug {
+                for message in settled {
+                    logger.debug("message handled", metadata: ["uid": "\(message.uid)", "outcome": "\(message.outcome)"])
+                }
             }
             // A durable queue recorded these actions with their outcomes; applied, they are done.
             try await actions?.applied(applied)
-            if let failure = handled.failure { throw failure }
         }
-        if ready.count < messages.count, let problem = messages[ready.count].fetchProblem {
-            let message = messages[ready.count]
-            fetchFailures.record(problem, for: message.uid, uidValidity: message.uidValidity)
-            throw IMAPError(.commandFailed, problem)
+        if thenDue {
+            try await applySettled(connection, uidValidity: start.uidValidity, sparing: sparing)
         }
     }
 
@@ -328,10 +401,13 @@ public struct MailboxWatcher: Sendable {
     /// Applies the actions settled and not applied yet (including, with a durable queue, those a crash
     /// interrupted), one command per distinct action, until none is left. Each stays queued until its
     /// action succeeded, so one that failed with the connection is applied after the reconnect.
-    private func applySettled(_ connection: IMAPConnection, uidValidity: UInt32) async throws {
+    private func applySettled(_ connection: IMAPConnection, uidValidity: UInt32,
+                              sparing: ClosedRange<UInt32>? = nil) async throws {
         guard let actions else { return }
         var rounds = 0
-        while case let due = try await actions.pending(), !due.isEmpty, rounds < 100 {
+        while case let due = try await actions.pending().filter({ settled in
+            !(settled.uidValidity == uidValidity && sparing?.contains(settled.uid) == true)
+        }), !due.isEmpty, rounds < 100 {
             rounds += 1
             var stale: [SettledAction] = []
             for settled in due where settled.uidValidity != uidValidity {
@@ -372,6 +448,11 @@ public struct MailboxWatcher: Sendable {
         var applied: [SettledAction] = []
         for group in groups {
             let uids = group.members.map(\.uid)
+            // Keeping takes no command: no wait for the connection, which may be fetching the next batches.
+            guard group.action != .keep else {
+                applied += group.members
+                continue
+            }
             do {
                 if unlessGone {
                     try await connection.applyUnlessGone(group.action, to: uids)

@@ -1,9 +1,43 @@
 import Logging
 
-/// What `MailboxWatcher` hands a batch to: the outcomes of the messages handled, in order, and the
-/// error that stopped the handler, if any (the actions of the outcomes before it are still applied).
-typealias BatchHandler = @Sendable ([FetchedMessage]) async -> HandledBatch
+/// A batch the pipeline has begun (`MailboxWatcher.run(preparing:events:)`): marked in hand and parsed, say,
+/// while the batch before it is still being recorded. The watcher calls `finish` once every batch before
+/// this one has finished, or `abandon` when it will not finish it (a batch before it failed, the pass ended).
+public struct PreparedBatch: Sendable {
+    let finish: @Sendable () async throws -> [MessageOutcome]
+    let abandon: @Sendable () async -> Void
 
+    /// `finish` completes the batch and returns one outcome per message, in order; once it returned, the
+    /// batch must be durable (its mailbox actions are applied then). `abandon` gives back what preparing it
+    /// took.
+    public init(finish: @escaping @Sendable () async throws -> [MessageOutcome],
+                abandon: @escaping @Sendable () async -> Void = {}) {
+        self.finish = finish
+        self.abandon = abandon
+    }
+}
+
+/// How `MailboxWatcher` hands batches over: `begin` may run while the batch before is finished; what it
+/// returns is finished in UID order, one batch at a time. An error of `begin` comes out of `finish`, in order.
+struct BatchStages: Sendable {
+    let begin: @Sendable ([FetchedMessage]) async -> BegunBatch
+}
+
+/// A batch past `BatchStages.begin`.
+struct BegunBatch: Sendable {
+    /// The outcomes of the messages handled, in order, and the error that stopped the handler, if any.
+    let finish: @Sendable () async -> HandledBatch
+    /// The batch will not be finished: gives back what beginning it took.
+    let abandon: @Sendable () async -> Void
+
+    init(finish: @escaping @Sendable () async -> HandledBatch, abandon: @escaping @Sendable () async -> Void = {}) {
+        self.finish = finish
+        self.abandon = abandon
+    }
+}
+
+/// The outcomes of a batch's messages, in order, and the error that stopped the handler, if any (the
+/// actions of the outcomes before it are still applied).
 struct HandledBatch: Sendable {
     var outcomes: [MessageOutcome]
     var failure: (any Error)?

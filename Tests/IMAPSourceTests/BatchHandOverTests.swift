@@ -122,9 +122,11 @@ extension DovecotSuite {
             #expect(try server.flags(in: "INBOX").values.allSatisfy { !$0.contains("\\Seen") })
         }
 
-        /// While batch n is handled, batch n + 1 is fetched, and batch n + 2 is not: the handler of each
-        /// batch waits until the next fetch started, then gives a batch too many the time to start.
-        @Test func theNextBatchIsFetchedWhileOneIsHandledAndNoMore() async throws {
+        /// While batch n is handled, the batches up to n + `batchesInFlight` - 1 are fetched, and no more
+        /// (with the actions of batch n - 1 being applied meanwhile): the handler of each batch waits until
+        /// the next fetch started, then gives a batch too many the time to start.
+        @Test(arguments: [2, 4])
+        func theNextBatchesAreFetchedWhileOneIsHandledAndNoMore(batchesInFlight: Int) async throws {
             let server = try DovecotServer()
             defer { server.stop() }
             for index in 1...9 { try server.append(textMessage(subject: "[#\(index)] pipelined")) }
@@ -133,6 +135,7 @@ extension DovecotSuite {
             var watcher = Self.watcher(server, actions: .init(posted: .keep, skipped: .keep, failed: .keep),
                                        batchSize: 2)
             watcher.fetchStarted = { fetchLog.append($0) }
+            watcher.batchesInFlight = batchesInFlight
             let startedWhileHandling = StartedFetches()
             let task = Task { [watcher] in
                 try await watcher.run(batches: { messages in
@@ -158,9 +161,10 @@ extension DovecotSuite {
             }
             await stop(task)
             #expect(batches == [[1, 2], [3, 4], [5, 6], [7, 8], [9]])
-            // Batch n (from 1) is handled with batches 1...n+1 fetched, the last one with all five.
+            // Batch n (from 0) is handled with batches 0...n + batchesInFlight - 1 fetched, at most all five.
             let counts = await startedWhileHandling.counts
-            #expect(counts == [2, 3, 4, 5, 5], "fetches started while each batch was handled: \(counts)")
+            #expect(counts == (0..<5).map { min($0 + batchesInFlight, 5) },
+                    "fetches started while each batch was handled: \(counts)")
             #expect(fetchLog.fetches == batches)
         }
 
