@@ -24,35 +24,47 @@ struct SkeletonMessage {
         self.boundaryToken = boundaryToken
     }
 
+    /// The skeleton, written into one buffer.
     var bytes: [UInt8] {
-        message(header: sections["HEADER"] ?? [], body: structure)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(sections.values.reduce(4096) { $0 + $1.count })
+        writeMessage(header: sections["HEADER"] ?? [], body: structure, into: &bytes)
+        return bytes
     }
 
     /// A header block with its own content fields replaced by those of `body`, then `body`.
-    private func message(header: [UInt8], body: MessagePart) -> [UInt8] {
-        fieldsWithoutContentDescription(header).flatMap { $0 + crlf } + entity(body)
+    private func writeMessage(header: [UInt8], body: MessagePart, into bytes: inout [UInt8]) {
+        writeFieldsWithoutContentDescription(header, into: &bytes)
+        writeEntity(body, into: &bytes)
     }
 
-    private func entity(_ part: MessagePart) -> [UInt8] {
-        contentHeaders(of: part).flatMap { Array($0.utf8) + crlf } + crlf + content(of: part)
+    private func writeEntity(_ part: MessagePart, into bytes: inout [UInt8]) {
+        for line in contentHeaders(of: part) {
+            bytes += line.utf8
+            bytes += crlf
+        }
+        bytes += crlf
+        writeContent(of: part, into: &bytes)
     }
 
-    private func content(of part: MessagePart) -> [UInt8] {
+    private func writeContent(of part: MessagePart, into bytes: inout [UInt8]) {
         switch part.content {
         case .leaf:
             if let size = truncated[part.section] {
-                return TruncatedText(part: part, fetched: sections[part.section] ?? [], size: size).bytes
+                bytes += TruncatedText(part: part, fetched: sections[part.section] ?? [], size: size).bytes
+            } else if let section = sections[part.section] {
+                bytes += section
             }
-            return sections[part.section] ?? []
         case .multipart(let children):
             let boundary = self.boundary(part)
-            var bytes: [UInt8] = []
             for child in children {
-                bytes += Array("--\(boundary)\r\n".utf8) + entity(child) + Array("\r\n".utf8)
+                bytes += "--\(boundary)\r\n".utf8
+                writeEntity(child, into: &bytes)
+                bytes += crlf
             }
-            return bytes + Array("--\(boundary)--\r\n".utf8)
+            bytes += "--\(boundary)--\r\n".utf8
         case .message(let inner):
-            return message(header: sections["\(part.section).HEADER"] ?? [], body: inner)
+            writeMessage(header: sections["\(part.section).HEADER"] ?? [], body: inner, into: &bytes)
         }
     }
 
@@ -100,24 +112,45 @@ struct SkeletonMessage {
         }.joined()
     }
 
-    /// The header's lines (continuations kept with their field), minus Content-Type and
-    /// Content-Transfer-Encoding, which describe the original MIME tree rather than the skeleton.
-    /// Works on bytes: header fields may carry 8-bit text in any charset.
-    private func fieldsWithoutContentDescription(_ header: [UInt8]) -> [[UInt8]] {
-        var kept: [[UInt8]] = []
-        var dropping = false
+    /// The header's lines (continuations kept with their field), each ended by CRLF, minus Content-Type and
+    /// Content-Transfer-Encoding, which describe the original MIME tree rather than the skeleton; blank
+    /// lines are left out. Works on bytes: header fields may carry 8-bit text in any charset.
+    private func writeFieldsWithoutContentDescription(_ header: [UInt8], into bytes: inout [UInt8]) {
         // A header fetched short (a forwarded message's, past the budget) ends in a cut line: drop it.
-        let header = Array(completeLines(header[...]))
-        for rawLine in header.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            let line = Array(rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine)
-            guard let first = line.first else { continue }
-            if first != UInt8(ascii: " ") && first != UInt8(ascii: "\t") {
-                let name = String(decoding: line.prefix { $0 != UInt8(ascii: ":") }, as: UTF8.self).lowercased()
-                dropping = name == "content-type" || name == "content-transfer-encoding"
+        let header = completeLines(header[...])
+        var dropping = false
+        var lineStart = header.startIndex
+        while true {
+            let lineEnd = header[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? header.endIndex
+            var end = lineEnd
+            if end > lineStart && header[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            if end > lineStart {
+                let first = header[lineStart]
+                if first != UInt8(ascii: " ") && first != UInt8(ascii: "\t") {
+                    let name = header[lineStart..<(header[lineStart..<end].firstIndex(of: UInt8(ascii: ":")) ?? end)]
+                    dropping = Self.isContentDescription(name)
+                }
+                if !dropping {
+                    bytes += header[lineStart..<end]
+                    bytes += crlf
+                }
             }
-            if !dropping { kept.append(line) }
+            guard lineEnd < header.endIndex else { return }
+            lineStart = lineEnd + 1
         }
-        return kept
+    }
+
+    /// Whether a header field's name is Content-Type or Content-Transfer-Encoding, in any case.
+    private static func isContentDescription(_ name: ArraySlice<UInt8>) -> Bool {
+        func equalsIgnoringASCIICase(_ lowercase: String.UTF8View) -> Bool {
+            guard name.count == lowercase.count else { return false }
+            for (byte, expected) in zip(name, lowercase) {
+                let folded: UInt8 = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
+                if folded != expected { return false }
+            }
+            return true
+        }
+        return equalsIgnoringASCIICase("content-type".utf8) || equalsIgnoringASCIICase("content-transfer-encoding".utf8)
     }
 }
 
