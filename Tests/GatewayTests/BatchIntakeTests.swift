@@ -42,6 +42,34 @@ import Testing
         #expect(reason == "no-ticket", "a skipped message is not a thread's ticket, in a batch as in the ledger")
     }
 
+    /// The watcher prepares a batch while the batch before it is recorded: the reply's thread is looked up
+    /// when it is finished, after its parent's batch was.
+    @Test func aBatchPreparedBeforeTheBatchBeforeItIsRecordedFollowsItsThread() async throws {
+        let fixture = try IntakeFixture()
+        let first = [fixture.incoming(mail(id: "parent@x", subject: "[#77] Case"), uid: 1)]
+        let second = [fixture.incoming(mail(id: "child@x", subject: "Re: Case", inReplyTo: "parent@x"), uid: 2)]
+
+        let preparedFirst = try await fixture.intake.prepare(first)
+        let preparedSecond = try await fixture.intake.prepare(second)
+        _ = try await preparedFirst.finish()
+        let results = try await preparedSecond.finish()
+
+        #expect(results.map(\.queuedTicket) == [77], "got \(results)")
+        #expect(try await fixture.ledger.checkpoint(account: "support", folder: "INBOX")?.lastUID == 2)
+    }
+
+    @Test func aPreparedBatchAbandonedIsNoLongerInHandAndNothingOfItIsRecorded() async throws {
+        let fixture = try IntakeFixture()
+        let batch = (1...3).map { fixture.incoming(mail(id: "m\($0)@x", subject: "[#\($0)] Case"), uid: UInt32($0)) }
+
+        let prepared = try await fixture.intake.prepare(batch)
+        await prepared.abandon()
+
+        #expect(try await fixture.ledger.counts().values.reduce(0, +) == 0, "nothing recorded")
+        #expect(try await fixture.ledger.beginHandling(batch.map(\.location)) == [0, 0, 0],
+                "abandoning released every message: none counts as a death")
+    }
+
     @Test func aBatchWithAMessageInHandWhenTheProcessDiedGoesOneMessageAtATime() async throws {
         let fixture = try IntakeFixture()
         let batch = (1...3).map { fixture.incoming(mail(id: "m\($0)@x", subject: "[#\($0)] Case"), uid: UInt32($0)) }

@@ -168,6 +168,84 @@ extension DovecotSuite {
             #expect(fetchLog.fetches == batches)
         }
 
+        /// `run(preparing:)`: the next batch is prepared while one is finished, and the batches are finished
+        /// one at a time, in UID order, each after the one before it finished.
+        @Test func theNextBatchIsPreparedWhileOneIsFinishedAndTheyFinishInOrder() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            for index in 1...7 { try server.append(textMessage(subject: "[#\(index)] prepared")) }
+            let watcher = Self.watcher(server, actions: .init(posted: .keep, skipped: .keep, failed: .keep),
+                                       batchSize: 2)
+            let steps = StepLog()
+            let task = Task {
+                try await watcher.run(preparing: { messages in
+                    let uids = messages.map(\.uid)
+                    await steps.append("prepare", uids)
+                    return PreparedBatch(finish: {
+                        await steps.append("finish", uids)
+                        // Held until the next batch is prepared: finishing does not wait for it.
+                        if uids.last != 7 {
+                            try await eventually("the batch after \(uids) to be prepared", timeout: .seconds(30)) {
+                                await steps.prepared.contains { $0.first == uids.last! + 1 }
+                            }
+                        }
+                        await steps.append("finished", uids)
+                        return messages.map { _ in .posted }
+                    }, abandon: { await steps.append("abandon", uids) })
+                })
+            }
+            do {
+                try await eventually("every batch finished") { await steps.log.contains { $0 == "finished [7]" } }
+            } catch {
+                await stop(task)
+                throw error
+            }
+            await stop(task)
+            let log = await steps.log
+            #expect(log.filter { $0.hasPrefix("finished") } == ["finished [1, 2]", "finished [3, 4]", "finished [5, 6]",
+                                                                  "finished [7]"], "\(log)")
+            // A batch is finished only after the batch before it finished.
+            for (earlier, later) in [("finished [1, 2]", "finish [3, 4]"), ("finished [3, 4]", "finish [5, 6]"),
+                                     ("finished [5, 6]", "finish [7]")] {
+                #expect(log.firstIndex(of: earlier)! < log.firstIndex(of: later)!, "\(log)")
+            }
+            #expect(!log.contains { $0.hasPrefix("abandon") }, "\(log)")
+        }
+
+        /// When a batch's `finish` throws, the batch prepared after it is abandoned, never finished, and no
+        /// action of either is applied.
+        @Test func aFinishThatThrowsAbandonsTheBatchPreparedAfterIt() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            for index in 1...6 { try server.append(textMessage(subject: "[#\(index)] abandoned")) }
+            let watcher = Self.watcher(server, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
+                                       batchSize: 2)
+            let steps = StepLog()
+            let task = Task {
+                try await watcher.run(preparing: { messages in
+                    let uids = messages.map(\.uid)
+                    await steps.append("prepare", uids)
+                    return PreparedBatch(finish: {
+                        await steps.append("finish", uids)
+                        guard uids.first != 3 else {
+                            try await eventually("the batch after \(uids) to be prepared", timeout: .seconds(30)) {
+                                await steps.prepared.contains { $0.first == 5 }
+                            }
+                            throw LedgerDown()
+                        }
+                        return messages.map { _ in .posted }
+                    }, abandon: { await steps.append("abandon", uids) })
+                })
+            }
+            await #expect(throws: LedgerDown.self) { try await task.value }
+            let log = await steps.log
+            #expect(log.contains("abandon [5, 6]"), "\(log)")
+            #expect(!log.contains("finish [5, 6]") && !log.contains("abandon [3, 4]"), "\(log)")
+            let flags = try server.flags(in: "INBOX")
+            #expect((1...2).allSatisfy { flags[$0]?.contains("\\Seen") == true }, "the batch before is settled: \(flags)")
+            #expect((3...6).allSatisfy { flags[$0]?.contains("\\Seen") == false }, "\(flags)")
+        }
+
         @Test func singleMessageHandlerThatThrowsStillHasTheActionsOfTheMessagesBefore() async throws {
             let server = try DovecotServer()
             defer { server.stop() }
@@ -190,6 +268,17 @@ extension DovecotSuite {
 }
 
 private struct LedgerDown: Error {}
+
+/// What the steps of a two-step handler did, in order ("prepare [1, 2]", "finish [1, 2]"...).
+private actor StepLog {
+    private(set) var log: [String] = []
+    private(set) var prepared: [[UInt32]] = []
+
+    func append(_ step: String, _ uids: [UInt32]) {
+        log.append("\(step) \(uids)")
+        if step == "prepare" { prepared.append(uids) }
+    }
+}
 
 private actor StartedFetches {
     private(set) var counts: [Int] = []
