@@ -21,15 +21,14 @@ extension MessageIntake {
     public func prepare(_ batch: [IncomingMessage]) async throws -> PreparedIntake {
         guard let last = batch.last?.location else { return PreparedIntake(self, batch, .grouped([])) }
         guard batch.allSatisfy({ $0.location.isInFolder(of: last) }) else {
-            return PreparedIntake(self, batch, .oneByOne(interruptions: []))
+            return PreparedIntake(self, batch, .oneByOne)
         }
-        let interruptions = try await ledger.beginHandling(batch.map(\.location))
-        guard interruptions.count == batch.count, interruptions.allSatisfy({ $0 == 0 }) else {
-            let interrupted = interruptions.firstIndex { $0 > 0 }.map { "\(batch[$0].location.uid)" } ?? "-"
+        // Nothing is marked when a message of the batch is in hand already: each is then counted only when its
+        // own handling begins, not while it waits for the batches before it (a death meanwhile is not its).
+        guard try await ledger.beginHandling(batch.map(\.location)) else {
             logger.warning("a message of this batch was in hand when notegate stopped; handling the batch one message at a time",
-                           metadata: ["uid": "\(interrupted)", "first_uid": "\(batch[0].location.uid)",
-                                      "last_uid": "\(last.uid)"])
-            return PreparedIntake(self, batch, .oneByOne(interruptions: interruptions))
+                           metadata: ["first_uid": "\(batch[0].location.uid)", "last_uid": "\(last.uid)"])
+            return PreparedIntake(self, batch, .oneByOne)
         }
         return PreparedIntake(self, batch, .grouped(await AcrossCores.map(batch) { examine($0) }))
     }
@@ -48,22 +47,11 @@ extension MessageIntake {
         }
     }
 
-    /// The batch through the single path, in order. The first `interruptions.count` messages are in hand
-    /// already (`beginHandling` of the batch), with those counts.
-    fileprivate func ingestOneByOne(_ batch: [IncomingMessage], interruptions: [Int]) async throws -> [IntakeResult] {
+    /// The batch through the single path, in order: each message marked in hand just before it is parsed.
+    fileprivate func ingestOneByOne(_ batch: [IncomingMessage]) async throws -> [IntakeResult] {
         var results: [IntakeResult] = []
-        for (index, message) in batch.enumerated() {
-            do {
-                if index < interruptions.count {
-                    results.append(try await ingest(message, interruptions: interruptions[index]))
-                } else {
-                    results.append(try await ingest(message))
-                }
-            } catch {
-                // The single path released this one; so are the ones marked with the batch and not reached.
-                if index + 1 < interruptions.count { await endHandling(batch[(index + 1)..<interruptions.count]) }
-                throw error
-            }
+        for message in batch {
+            results.append(try await ingest(message))
         }
         return results
     }
@@ -95,18 +83,18 @@ extension MessageIntake {
 
     /// Releases messages marked in hand whose handling failed with an error: they will be handed over again.
     fileprivate func endHandling(_ messages: ArraySlice<IncomingMessage>) async {
-        for message in messages { try? await ledger.endHandling(message.location) }
+        await releaseEvenIfCancelled(messages.map(\.location))
     }
 }
 
 /// A batch `MessageIntake.prepare(_:)` marked in hand and parsed (or, when a message of it was in hand when a
-/// process died, marked up to that message): `finish` records it, `abandon` releases it.
+/// process died, left unmarked for the single path): `finish` records it, `abandon` releases it.
 public struct PreparedIntake: Sendable {
     fileprivate enum Plan: Sendable {
         /// Every message marked in hand and examined: one transaction records them all.
         case grouped([MessageIntake.Examination])
-        /// Through the single path, one message at a time; the first `interruptions.count` are in hand already.
-        case oneByOne(interruptions: [Int])
+        /// Through the single path, one message at a time; none of it is marked in hand yet.
+        case oneByOne
     }
 
     private let intake: MessageIntake
@@ -125,7 +113,7 @@ public struct PreparedIntake: Sendable {
     public func finish() async throws -> [IntakeResult] {
         switch plan {
         case .grouped(let examinations): try await intake.record(batch, examinations)
-        case .oneByOne(let interruptions): try await intake.ingestOneByOne(batch, interruptions: interruptions)
+        case .oneByOne: try await intake.ingestOneByOne(batch)
         }
     }
 
@@ -135,7 +123,7 @@ public struct PreparedIntake: Sendable {
         switch plan {
         case .grouped(let examinations) where !examinations.isEmpty: await intake.endHandling(batch[...])
         case .grouped: break
-        case .oneByOne(let interruptions): await intake.endHandling(batch.prefix(interruptions.count))
+        case .oneByOne: break
         }
     }
 }

@@ -60,7 +60,7 @@ public struct MessageIntake: Sendable {
             TestFaults.abortIfRequested(messageID: request.sighting.messageID)
         } catch {
             // An error, not a crash: the message is handed over again and must not count as poison.
-            try? await ledger.endHandling(message.location)
+            await releaseEvenIfCancelled([message.location])
             throw error
         }
         // Parsed and decided: only a crash in parsing counts, so the guard's window stays as short as
@@ -68,6 +68,16 @@ public struct MessageIntake: Sendable {
         try await ledger.endHandling(message.location)
         let result = try await ledger.record([request], checkpoint: checkpoint)[0]
         return report(result, of: request)
+    }
+
+    /// Ends the handling of messages whose handling failed, in a task of its own: a failure because the caller
+    /// was cancelled (a watcher stopping) must release them too, and the ledger refuses a cancelled task's
+    /// writes.
+    func releaseEvenIfCancelled(_ locations: [MessageLocation]) async {
+        let ledger = ledger
+        await Task {
+            for location in locations { try? await ledger.endHandling(location) }
+        }.value
     }
 
     /// The checkpoint a message's record advances its folder to.

@@ -236,7 +236,10 @@ public struct MailboxWatcher: Sendable {
         var pass = PassPipeline(batchCount: batches.count, inFlight: batchesInFlight)
         await withTaskGroup(of: PassStep.self) { group in
             func startWhatCan() {
-                if Task.isCancelled, pass.failure == nil { pass.stop(before: pass.nextBegin, CancellationError()) }
+                // Stopping: the batch being finished is finished (its one transaction, in a task the cancellation
+                // does not reach, since the ledger refuses a cancelled task's writes); batches begun after it are
+                // abandoned, which releases their in-hand marks, so a graceful stop counts no death.
+                if Task.isCancelled, pass.failure == nil { pass.stop(before: pass.nextFinish, CancellationError()) }
                 if let index = pass.fetchToStart() {
                     let plan = BatchPlan(batches[index], of: key, under: start, fetchFailures, logger: logger)
                     group.addTask { .fetched(index, await fetch(plan, connection, under: start)) }
@@ -253,7 +256,7 @@ public struct MailboxWatcher: Sendable {
                     }
                 }
                 if let (index, ready, begun) = pass.begunToFinish() {
-                    group.addTask { .finished(index, ready, await begun.finish()) }
+                    group.addTask { .finished(index, ready, await Task { await begun.finish() }.value) }
                 }
                 if let (index, settled, failed) = pass.finishedToSettle() {
                     // Messages of later batches may be recorded already: their own settling applies their actions.

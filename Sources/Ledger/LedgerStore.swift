@@ -116,12 +116,12 @@ public protocol LedgerStore: LedgerReading {
     /// it never ended: each one is a process that died while the message was in hand.
     func beginHandling(_ location: MessageLocation) async throws -> Int
 
-    /// `beginHandling(_:)` for a batch, before its messages are parsed together: marks `locations` in hand
-    /// in order, in one transaction where the backend can (the default makes the single calls), and stops
-    /// after the first one whose earlier handling never ended, so that the messages after it, handled one at
-    /// a time from there, are not counted twice for the same death. Returns the counts of the locations it
-    /// marked, in order: one zero per location when no message of the batch was in hand when a process died.
-    func beginHandling(_ locations: [MessageLocation]) async throws -> [Int]
+    /// `beginHandling(_:)` for a batch, before its messages are parsed together: marks every location in hand,
+    /// in one transaction, and returns true; unless one of them is in hand already (a process died while it
+    /// was): then it writes nothing and returns false, and the batch is to go one message at a time through
+    /// `beginHandling(_:)`, so that each death counts against a message only when that message's own handling
+    /// begins, never while it waits behind other messages.
+    func beginHandling(_ locations: [MessageLocation]) async throws -> Bool
 
     /// The message at `location` is no longer in hand, without an outcome: handling it failed with an
     /// error (not a crash), and it will be handed over again.
@@ -129,16 +129,6 @@ public protocol LedgerStore: LedgerReading {
 }
 
 extension LedgerStore {
-    public func beginHandling(_ locations: [MessageLocation]) async throws -> [Int] {
-        var counts: [Int] = []
-        for location in locations {
-            let interruptions = try await beginHandling(location)
-            counts.append(interruptions)
-            if interruptions > 0 { break }
-        }
-        return counts
-    }
-
     /// Records one sighting with its decision, and advances `checkpoint` if given, together.
     public func record(
         _ sighting: MessageSighting, decision: LedgerDecision, checkpoint: MailboxCheckpoint?

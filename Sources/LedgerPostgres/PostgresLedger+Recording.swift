@@ -120,6 +120,29 @@ extension PostgresLedger {
         return 0
     }
 
+    public func beginHandling(_ locations: [MessageLocation]) async throws -> Bool {
+        guard !locations.isEmpty else { return true }
+        let now = clock()
+        let accounts = locations.map(\.account), folders = locations.map(\.folder)
+        let uidValidities = locations.map { Int64($0.uidValidity) }, uids = locations.map { Int64($0.uid) }
+        return try await transaction { connection in
+            let inHand = try await connection.query("""
+                SELECT EXISTS (SELECT 1 FROM messages_in_hand m
+                JOIN unnest(\(accounts)::text[], \(folders)::text[], \(uidValidities)::bigint[], \(uids)::bigint[])
+                    AS l(account, folder, uid_validity, uid)
+                ON m.account = l.account AND m.folder = l.folder AND m.uid_validity = l.uid_validity AND m.uid = l.uid)
+                """, logger: logger).collect()
+            guard try inHand.first?.decode(Bool.self) == false else { return false }
+            try await connection.query("""
+                INSERT INTO messages_in_hand(account, folder, uid_validity, uid, interruptions, started_at)
+                SELECT l.account, l.folder, l.uid_validity, l.uid, 0, \(now)
+                FROM unnest(\(accounts)::text[], \(folders)::text[], \(uidValidities)::bigint[], \(uids)::bigint[])
+                    AS l(account, folder, uid_validity, uid)
+                """, logger: logger)
+            return true
+        }
+    }
+
     public func endHandling(_ location: MessageLocation) async throws {
         try await client.query("""
             DELETE FROM messages_in_hand WHERE account = \(location.account) AND folder = \(location.folder)

@@ -246,6 +246,51 @@ extension DovecotSuite {
             #expect((3...6).allSatisfy { flags[$0]?.contains("\\Seen") == false }, "\(flags)")
         }
 
+        /// A watcher stopped (cancelled) while a batch is finished lets that finish run uncancelled (the ledger
+        /// refuses a cancelled task's writes, which would leave its messages in hand, each a death at the next
+        /// start) and abandons the batch prepared after it instead of finishing it.
+        @Test func aWatcherStoppedWhileABatchIsFinishedFinishesItAndAbandonsTheNext() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            for index in 1...6 { try server.append(textMessage(subject: "[#\(index)] stopping")) }
+            let watcher = Self.watcher(server, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
+                                       batchSize: 2)
+            let steps = StepLog()
+            let task = Task {
+                try await watcher.run(preparing: { messages in
+                    let uids = messages.map(\.uid)
+                    await steps.append("prepare", uids)
+                    return PreparedBatch(finish: {
+                        await steps.append("finish", uids)
+                        if uids.first == 3 {
+                            try await eventually("the watcher to be stopped", timeout: .seconds(30)) {
+                                await steps.log.contains("stopped []")
+                            }
+                            await steps.append("finished cancelled: \(Task.isCancelled)", uids)
+                        }
+                        return messages.map { _ in .posted }
+                    }, abandon: { await steps.append("abandon", uids) })
+                })
+            }
+            do {
+                try await eventually("batch [3, 4] finishing with [5, 6] prepared", timeout: .seconds(30)) {
+                    let log = await steps.log
+                    return log.contains("finish [3, 4]") && log.contains("prepare [5, 6]")
+                }
+            } catch {
+                task.cancel()
+                _ = try? await task.value
+                throw error
+            }
+            task.cancel()
+            await steps.append("stopped", [])
+            _ = try? await task.value
+            let log = await steps.log
+            #expect(log.contains("finished cancelled: false [3, 4]"), "\(log)")
+            #expect(log.contains("abandon [5, 6]"), "\(log)")
+            #expect(!log.contains("finish [5, 6]"), "\(log)")
+        }
+
         @Test func singleMessageHandlerThatThrowsStillHasTheActionsOfTheMessagesBefore() async throws {
             let server = try DovecotServer()
             defer { server.stop() }

@@ -8,16 +8,16 @@ extension SQLiteLedger {
         return try await writeForCrashesOnly { db in try Self.beginHandling(location, now: now, in: db) }
     }
 
-    public func beginHandling(_ locations: [MessageLocation]) async throws -> [Int] {
+    public func beginHandling(_ locations: [MessageLocation]) async throws -> Bool {
         let now = clock()
         return try await writeForCrashesOnly { db in
-            var counts: [Int] = []
-            for location in locations {
-                let interruptions = try Self.beginHandling(location, now: now, in: db)
-                counts.append(interruptions)
-                if interruptions > 0 { break }
+            for location in locations where try MessageInHandRecord.isInHand(location, in: db) {
+                return false
             }
-            return counts
+            for location in locations {
+                _ = try MessageInHandRecord.begin(location, now: now, in: db)
+            }
+            return true
         }
     }
 

@@ -162,6 +162,11 @@ struct MessageInHandRecord: Codable, FetchableRecord, PersistableRecord {
         return interruptions
     }
 
+    /// Whether the message is marked in hand.
+    static func isInHand(_ location: MessageLocation, in db: Database) throws -> Bool {
+        try Int.fetchOne(db.cachedStatement(sql: interruptionsSQL), arguments: arguments(location)) != nil
+    }
+
     /// Clears the message's in-hand mark, if it has one.
     static func end(_ location: MessageLocation, in db: Database) throws {
         try db.cachedStatement(sql: deleteSQL).execute(arguments: arguments(location))
