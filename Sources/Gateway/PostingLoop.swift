@@ -214,8 +214,13 @@ public struct PostingLoop: Sendable {
             await start.began(at: clock.now)
             return true
         }
-        // Nothing was sent: the entry stays as it was (pending or retrying) for the next turn.
-        guard let started = await start.moment else { return .notSent }
+        guard let started = await start.moment else {
+            // Refused before the governor (a note over `notes.max_note_bytes`, composed under a larger limit):
+            // it can never be sent as it is, and left pending it would be taken again at once, forever.
+            if case .rejected(let reason) = outcome { return .refused(reason: reason) }
+            // Nothing was sent: the entry stays as it was (pending or retrying) for the next turn.
+            return .notSent
+        }
         return .answered(outcome, latency: clock.now - started)
     }
 
@@ -229,6 +234,9 @@ public struct PostingLoop: Sendable {
         case .nothingToPost:
             // No call is made, so no API outcome is counted.
             let reason = "the ledger entry has no ticket or note text"
+            await record(entry, .dead, reason, .dead(reason: reason), apiOutcome: nil, latency: .zero)
+            return
+        case .refused(let reason):
             await record(entry, .dead, reason, .dead(reason: reason), apiOutcome: nil, latency: .zero)
             return
         case .answered(let answer, let took):
@@ -300,6 +308,8 @@ enum CallAttempt: Sendable {
     case notSent
     /// The entry has no ticket or note: no call is made, and the entry is dead.
     case nothingToPost
+    /// The client refused the note before any call (it can never be sent as it is): the entry is dead.
+    case refused(reason: String)
     /// The call went out after its `posting` state committed, and came to this.
     case answered(PostOutcome, latency: Duration)
 }

@@ -151,6 +151,29 @@ private actor ResultLog {
         #expect(try await fixture.ledger.entry(id)?.state == .dead(reason: "the ledger entry has no ticket or note text"))
     }
 
+    /// A note the client refuses before any call (composed under a larger `notes.max_note_bytes` than the
+    /// one now configured) is dead with the client's reason, not left pending to be taken again forever.
+    @Test func noteTheClientRefusesBeforeAnyCallIsDeadWithTheReason() async throws {
+        let fixture = try PostingFixture()
+        let entry = try await fixture.queue(note: String(repeating: "long ", count: 100))
+        var configuration = LeadSquaredClient.Configuration(
+            host: URL(string: "http://127.0.0.1:9")!, tenantID: "t1", accessKey: "access", secretKey: "secret")
+        configuration.maxNoteBytes = 100
+        let client = try LeadSquaredClient(configuration: configuration)
+
+        await fixture.loop(client).post(entry)
+        try await client.shutdown()
+
+        let results = await fixture.results.results
+        #expect(results.map(\.kind) == [.dead])
+        #expect(results.map(\.apiOutcome) == [nil], "no call was made, so no API outcome is counted")
+        guard case .dead(let reason) = try await fixture.ledger.entry(entry.id)?.state else {
+            Issue.record("expected dead, got \(String(describing: try await fixture.ledger.entry(entry.id)?.state))")
+            return
+        }
+        #expect(reason.contains("over the configured limit of 100"), "\(reason)")
+    }
+
     @Test func serverTextIsEscapedInTheRecordedResponse() async throws {
         let fixture = try PostingFixture()
         let entry = try await fixture.queue()
