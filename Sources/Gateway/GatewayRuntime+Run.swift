@@ -61,9 +61,10 @@ extension GatewayRuntime {
 
     private struct PassFinished: Error {}
 
-    /// `handleBatch` in two steps, for `MailboxWatcher.run(preparing:)`: the batch is marked in hand and parsed
-    /// (`MessageIntake.prepare(_:)`) while the batch before it is recorded; the watcher finishes it, recorded
-    /// in one transaction, once that batch has finished, and applies its mailbox actions after that.
+    /// What a watcher's batch becomes, in two steps for `MailboxWatcher.run(preparing:)`: the batch is marked in
+    /// hand and parsed (`MessageIntake.prepare(_:)`) while the batch before it is recorded; the watcher finishes
+    /// it, recorded in one transaction, once that batch has finished, and gets one outcome per message, in order.
+    /// It applies their mailbox actions after that, so no action runs before its message's record committed.
     @Sendable func prepareBatch(_ messages: [FetchedMessage]) async throws -> PreparedBatch {
         let prepared = try await intake.prepare(messages.map(Self.incoming))
         return PreparedBatch(finish: {

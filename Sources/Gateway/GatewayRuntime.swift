@@ -114,18 +114,6 @@ public final class GatewayRuntime: Sendable {
     /// How many fetched bytes one byte of decoded text may take: quoted-printable's worst case (base64 takes 4/3).
     static let textFetchMarginFactor = 3
 
-    /// What a watcher's batch becomes: recorded in the ledger together (`MessageIntake.ingest(_:)` of a
-    /// batch), then one outcome per message, in order. The watcher applies them once this returns, so no
-    /// mailbox action runs before the transaction that recorded its message has committed.
-    @Sendable func handleBatch(_ messages: [FetchedMessage]) async throws -> [MessageOutcome] {
-        let results = try await intake.ingest(messages.map(Self.incoming))
-        var outcomes: [MessageOutcome] = []
-        for (result, message) in zip(results, messages) {
-            outcomes.append(await outcome(of: result, for: message))
-        }
-        return outcomes
-    }
-
     static func incoming(_ message: FetchedMessage) -> IncomingMessage {
         var incoming = IncomingMessage(
             location: MessageLocation(account: message.mailbox.account, folder: message.mailbox.folder,

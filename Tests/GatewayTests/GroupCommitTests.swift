@@ -57,9 +57,15 @@ import Testing
         }
 
         let first = Task { try await beginning.submit(1) }
-        try await waitUntil("the first commit holds the turn") { await starts.batches == [[1]] }
-        let second = (2...3).map { item in Task { try await ending.submit(item) } }
-        try await waitUntil("the other group's items wait for the turn") { await ending.queuedCount == 2 }
+        var second: [Task<String, any Error>] = []
+        do {
+            try await waitUntil("the first commit holds the turn") { await starts.batches == [[1]] }
+            second = (2...3).map { item in Task { try await ending.submit(item) } }
+            try await waitUntil("the other group's items wait for the turn") { await ending.queuedCount == 2 }
+        } catch {
+            await starts.release() // the first commit's task must not wait forever
+            throw error
+        }
         #expect(await ends.batches.isEmpty, "no commit begins while another holds the turn")
         await starts.release()
 
