@@ -236,9 +236,9 @@ public struct MailboxWatcher: Sendable {
         var pass = PassPipeline(batchCount: batches.count, inFlight: batchesInFlight)
         await withTaskGroup(of: PassStep.self) { group in
             func startWhatCan() {
-                // Stopping: the batch being finished is finished (its one transaction, in a task the cancellation
-                // does not reach, since the ledger refuses a cancelled task's writes); batches begun after it are
-                // abandoned, which releases their in-hand marks, so a graceful stop counts no death.
+                // Stopping: batches begun and not yet being finished are abandoned (which releases their in-hand
+                // marks, in a task of its own) rather than finished by a cancelled task, so a graceful stop counts
+                // no death; the one being finished ends as its handler makes it end.
                 if Task.isCancelled, pass.failure == nil { pass.stop(before: pass.nextFinish, CancellationError()) }
                 if let index = pass.fetchToStart() {
                     let plan = BatchPlan(batches[index], of: key, under: start, fetchFailures, logger: logger)
@@ -256,7 +256,7 @@ public struct MailboxWatcher: Sendable {
                     }
                 }
                 if let (index, ready, begun) = pass.begunToFinish() {
-                    group.addTask { .finished(index, ready, await Task { await begun.finish() }.value) }
+                    group.addTask { .finished(index, ready, await begun.finish()) }
                 }
                 if let (index, settled, failed) = pass.finishedToSettle() {
                     // Messages of later batches may be recorded already: their own settling applies their actions.

@@ -39,12 +39,13 @@ struct PassPipeline {
 
     /// Ends the pass before batch `index` with `error`, unless it already ends before an earlier batch. At
     /// the same batch the later error wins: a batch's handling fails after its fetch problem was seen, and
-    /// applying its actions after its handling failed.
+    /// applying its actions after its handling failed; the fetch problem is still counted against its message
+    /// then (a handling that fails every pass must not keep it from reaching its limit).
     mutating func stop(before index: Int, _ error: any Error) {
         guard index <= end else { return }
+        if index < end { fetchProblemThatEnded = nil }
         end = index
         failure = error
-        fetchProblemThatEnded = nil
     }
 
     /// The batch whose fetch starts now, if one may.

@@ -116,6 +116,23 @@ import Testing
         #expect(results.map(\.queuedTicket) == [3, 4], "no message of it was parsed when a process died: got \(results)")
     }
 
+    /// A watcher stopping cancels the batch it is finishing: the ledger refuses the cancelled task's record,
+    /// and the batch must then be released all the same, or every message of it counts a death at the next start.
+    @Test func aBatchWhoseFinishIsCancelledIsNoLongerInHand() async throws {
+        let fixture = try IntakeFixture()
+        let batch = (1...3).map { fixture.incoming(mail(id: "m\($0)@x", subject: "[#\($0)] Case"), uid: UInt32($0)) }
+        let prepared = try await fixture.intake.prepare(batch)
+
+        let finishing = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await prepared.finish()
+        }
+        await #expect(throws: CancellationError.self) { try await finishing.value }
+
+        #expect(try await fixture.ledger.counts().values.reduce(0, +) == 0, "nothing recorded")
+        #expect(try await fixture.ledger.beginHandling(batch.map(\.location)), "released: none counts as a death")
+    }
+
     @Test func aBatchInHandWhenTheProcessDiedIsRecordedWithoutDeadLetters() async throws {
         let fixture = try IntakeFixture()
         let batch = (1...3).map { fixture.incoming(mail(id: "m\($0)@x", subject: "[#\($0)] Case"), uid: UInt32($0)) }
