@@ -15,7 +15,7 @@ extension SQLiteLedger {
                 return false
             }
             for location in locations {
-                _ = try MessageInHandRecord.begin(location, now: now, in: db)
+                try MessageInHandRecord.mark(location, now: now, in: db)
             }
             return true
         }

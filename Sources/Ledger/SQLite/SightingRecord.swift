@@ -150,6 +150,11 @@ struct MessageInHandRecord: Codable, FetchableRecord, PersistableRecord {
         [location.account, location.folder, location.uidValidity, location.uid]
     }
 
+    /// Marks in hand a message known not to be in hand.
+    static func mark(_ location: MessageLocation, now: Date, in db: Database) throws {
+        try db.cachedStatement(sql: insertSQL).execute(arguments: arguments(location) + [LedgerTimestamp.databaseValue(now)])
+    }
+
     /// Marks the message in hand, and returns how often handling it was interrupted before: 0 the first time.
     static func begin(_ location: MessageLocation, now: Date, in db: Database) throws -> Int {
         let stamp = LedgerTimestamp.databaseValue(now)
