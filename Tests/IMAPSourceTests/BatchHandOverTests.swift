@@ -25,6 +25,28 @@ extension DovecotSuite {
             }
         }
 
+        /// Appends `messages` tagged messages and runs a watcher over them in batches of two with a two-step
+        /// handler that logs each step in `steps` ("prepare", "finish", "abandon" with the batch's UIDs); each
+        /// finish runs `whileFinishing` after its "finish" and then gives every message the outcome `posted`.
+        fileprivate static func twoStepRun(
+            _ server: DovecotServer, messages: Int, actions: MailboxConfig.OutcomeActions, steps: StepLog,
+            whileFinishing: @escaping @Sendable ([UInt32]) async throws -> Void
+        ) throws -> Task<Void, any Error> {
+            for index in 1...messages { try server.append(textMessage(subject: "[#\(index)] two steps")) }
+            let watcher = Self.watcher(server, actions: actions, batchSize: 2)
+            return Task {
+                try await watcher.run(preparing: { messages in
+                    let uids = messages.map(\.uid)
+                    await steps.append("prepare", uids)
+                    return PreparedBatch(finish: {
+                        await steps.append("finish", uids)
+                        try await whileFinishing(uids)
+                        return messages.map { _ in .posted }
+                    }, abandon: { await steps.append("abandon", uids) })
+                })
+            }
+        }
+
         static func watcher(_ server: DovecotServer, actions: MailboxConfig.OutcomeActions, batchSize: Int,
                             store: InMemoryCheckpointStore = InMemoryCheckpointStore()) -> MailboxWatcher {
             var watcher = MailboxWatcher(mailbox: mailboxConfig(server, actions: actions, startFrom: .all),
@@ -173,26 +195,16 @@ extension DovecotSuite {
         @Test func theNextBatchIsPreparedWhileOneIsFinishedAndTheyFinishInOrder() async throws {
             let server = try DovecotServer()
             defer { server.stop() }
-            for index in 1...7 { try server.append(textMessage(subject: "[#\(index)] prepared")) }
-            let watcher = Self.watcher(server, actions: .init(posted: .keep, skipped: .keep, failed: .keep),
-                                       batchSize: 2)
             let steps = StepLog()
-            let task = Task {
-                try await watcher.run(preparing: { messages in
-                    let uids = messages.map(\.uid)
-                    await steps.append("prepare", uids)
-                    return PreparedBatch(finish: {
-                        await steps.append("finish", uids)
-                        // Held until the next batch is prepared: finishing does not wait for it.
-                        if uids.last != 7 {
-                            try await eventually("the batch after \(uids) to be prepared", timeout: .seconds(30)) {
-                                await steps.prepared.contains { $0.first == uids.last! + 1 }
-                            }
-                        }
-                        await steps.append("finished", uids)
-                        return messages.map { _ in .posted }
-                    }, abandon: { await steps.append("abandon", uids) })
-                })
+            let task = try Self.twoStepRun(server, messages: 7, actions: .init(posted: .keep, skipped: .keep, failed: .keep),
+                                           steps: steps) { uids in
+                // Held until the next batch is prepared: finishing does not wait for it.
+                if uids.last != 7 {
+                    try await eventually("the batch after \(uids) to be prepared", timeout: .seconds(30)) {
+                        await steps.prepared.contains { $0.first == uids.last! + 1 }
+                    }
+                }
+                await steps.append("finished", uids)
             }
             do {
                 try await eventually("every batch finished") { await steps.log.contains { $0 == "finished [7]" } }
@@ -217,25 +229,15 @@ extension DovecotSuite {
         @Test func aFinishThatThrowsAbandonsTheBatchPreparedAfterIt() async throws {
             let server = try DovecotServer()
             defer { server.stop() }
-            for index in 1...6 { try server.append(textMessage(subject: "[#\(index)] abandoned")) }
-            let watcher = Self.watcher(server, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
-                                       batchSize: 2)
             let steps = StepLog()
-            let task = Task {
-                try await watcher.run(preparing: { messages in
-                    let uids = messages.map(\.uid)
-                    await steps.append("prepare", uids)
-                    return PreparedBatch(finish: {
-                        await steps.append("finish", uids)
-                        guard uids.first != 3 else {
-                            try await eventually("the batch after \(uids) to be prepared", timeout: .seconds(30)) {
-                                await steps.prepared.contains { $0.first == 5 }
-                            }
-                            throw LedgerDown()
-                        }
-                        return messages.map { _ in .posted }
-                    }, abandon: { await steps.append("abandon", uids) })
-                })
+            let task = try Self.twoStepRun(server, messages: 6, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
+                                           steps: steps) { uids in
+                guard uids.first != 3 else {
+                    try await eventually("the batch after \(uids) to be prepared", timeout: .seconds(30)) {
+                        await steps.prepared.contains { $0.first == 5 }
+                    }
+                    throw LedgerDown()
+                }
             }
             await #expect(throws: LedgerDown.self) { try await task.value }
             let log = await steps.log
@@ -252,27 +254,17 @@ extension DovecotSuite {
         @Test func aWatcherStoppedWhileABatchIsFinishedAbandonsTheBatchPreparedAfterIt() async throws {
             let server = try DovecotServer()
             defer { server.stop() }
-            for index in 1...6 { try server.append(textMessage(subject: "[#\(index)] stopping")) }
-            let watcher = Self.watcher(server, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
-                                       batchSize: 2)
             let steps = StepLog()
-            let task = Task {
-                try await watcher.run(preparing: { messages in
-                    let uids = messages.map(\.uid)
-                    await steps.append("prepare", uids)
-                    return PreparedBatch(finish: {
-                        await steps.append("finish", uids)
-                        if uids.first == 3 {
-                            // A handler that ends well although the watcher was stopped meanwhile.
-                            let deadline = ContinuousClock.now + .seconds(30)
-                            while await !steps.log.contains("stopped []"), ContinuousClock.now < deadline {
-                                try? await Task.sleep(for: .milliseconds(10))
-                            }
-                            await steps.append("finished", uids)
-                        }
-                        return messages.map { _ in .posted }
-                    }, abandon: { await steps.append("abandon", uids) })
-                })
+            let task = try Self.twoStepRun(server, messages: 6, actions: .init(posted: .seen, skipped: .keep, failed: .keep),
+                                           steps: steps) { uids in
+                if uids.first == 3 {
+                    // A handler that ends well although the watcher was stopped meanwhile.
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while await !steps.log.contains("stopped []"), ContinuousClock.now < deadline {
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
+                    await steps.append("finished", uids)
+                }
             }
             do {
                 try await eventually("batch [3, 4] finishing with [5, 6] prepared", timeout: .seconds(30)) {
