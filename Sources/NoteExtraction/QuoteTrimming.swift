@@ -265,23 +265,19 @@ public struct QuoteTrimmer: Sendable {
     /// text is read by its bytes (its characters are single bytes, its white space tab to carriage return
     /// and space); the count stops once it is over the limit.
     private static func hasMoreWords(than limit: Int, _ line: Substring) -> Bool {
-        var words = 0
-        guard line.utf8.allSatisfy({ $0 < 0x80 }) else {
-            var inWord = false
-            for character in line {
-                if character.isWhitespace {
-                    inWord = false
-                } else if !inWord {
-                    inWord = true
-                    words += 1
-                    if words > limit { return true }
-                }
-            }
-            return false
+        if line.utf8.allSatisfy({ $0 < 0x80 }) {
+            return hasMoreWords(than: limit, line.utf8) { $0 == UInt8(ascii: " ") || (0x09...0x0D).contains($0) }
         }
+        return hasMoreWords(than: limit, line) { $0.isWhitespace }
+    }
+
+    /// The word count of `hasMoreWords(than:_:)` over characters or bytes, `isSpace` telling what parts words.
+    private static func hasMoreWords<Units: Sequence>(than limit: Int, _ units: Units,
+                                                      isSpace: (Units.Element) -> Bool) -> Bool {
+        var words = 0
         var inWord = false
-        for byte in line.utf8 {
-            if byte == UInt8(ascii: " ") || (byte >= 0x09 && byte <= 0x0D) {
+        for unit in units {
+            if isSpace(unit) {
                 inWord = false
             } else if !inWord {
                 inWord = true

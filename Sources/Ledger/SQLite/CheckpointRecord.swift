@@ -17,15 +17,6 @@ struct CheckpointRecord: Codable, FetchableRecord, PersistableRecord {
                           startUID: startUID)
     }
 
-    init(account: String, folder: String, uidValidity: UInt32, lastUID: UInt32, startUID: UInt32, updatedAt: Date) {
-        self.account = account
-        self.folder = folder
-        self.uidValidity = uidValidity
-        self.lastUID = lastUID
-        self.startUID = startUID
-        self.updatedAt = updatedAt
-    }
-
     init(row: Row) throws {
         account = row["account"]
         folder = row["folder"]

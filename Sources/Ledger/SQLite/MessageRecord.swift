@@ -7,13 +7,11 @@ typealias MessageRecord = StoredMessage
 /// The `messages` columns the queries filter and sort on.
 enum MessageColumns {
     static let id = Column("id")
-    static let messageKey = Column("messageKey")
     static let messageID = Column("messageID")
     static let ticketID = Column("ticketID")
     static let state = Column("state")
     static let nextAttemptAt = Column("nextAttemptAt")
     static let createdAt = Column("createdAt")
-    static let postedAt = Column("postedAt")
 }
 
 extension StoredMessage: FetchableRecord, MutablePersistableRecord {

@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteLedger {
     public func beginHandling(_ location: MessageLocation) async throws -> Int {
         let now = clock()
-        return try await writeForCrashesOnly { db in try Self.beginHandling(location, now: now, in: db) }
+        return try await writeForCrashesOnly { db in try MessageInHandRecord.begin(location, now: now, in: db) }
     }
 
     public func beginHandling(_ locations: [MessageLocation]) async throws -> Bool {
@@ -19,10 +19,6 @@ extension SQLiteLedger {
             }
             return true
         }
-    }
-
-    private static func beginHandling(_ location: MessageLocation, now: Date, in db: Database) throws -> Int {
-        try MessageInHandRecord.begin(location, now: now, in: db)
     }
 
     public func endHandling(_ location: MessageLocation) async throws {

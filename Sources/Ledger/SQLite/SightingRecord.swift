@@ -10,8 +10,6 @@ struct SightingRecord: Codable, FetchableRecord, PersistableRecord {
         static let entryID = Column(CodingKeys.entryID)
         static let account = Column(CodingKeys.account)
         static let folder = Column(CodingKeys.folder)
-        static let uidValidity = Column(CodingKeys.uidValidity)
-        static let uid = Column(CodingKeys.uid)
         static let dueAction = Column(CodingKeys.dueAction)
     }
 
@@ -129,11 +127,6 @@ struct MessageInHandRecord: Codable, FetchableRecord, PersistableRecord {
     var uid: UInt32
     var interruptions: Int
     var startedAt: Date
-
-    static func key(_ location: MessageLocation) -> [String: any DatabaseValueConvertible] {
-        ["account": location.account, "folder": location.folder, "uidValidity": location.uidValidity,
-         "uid": location.uid]
-    }
 
     private static let keyCondition = "account = ? AND folder = ? AND uidValidity = ? AND uid = ?"
     private static let interruptionsSQL = "SELECT interruptions FROM \(databaseTableName) WHERE \(keyCondition)"
