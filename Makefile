@@ -36,9 +36,12 @@ build: deps
 
 # Serial: several suites hold real servers (Dovecot, the sandbox) and assert timeouts and rate
 # windows, which parallel suites on a 2-core machine would distort.
-# Ends with a check that no Dovecot or notegate started by the tests is still running.
+# Ends with every failure repeated (the output is kept in .build/test-output.log), then a check that no
+# Dovecot or notegate started by the tests is still running.
 test: deps
-	@status=0; $(SWIFT) test --no-parallel || status=$$?; \
+	@status=0; mkdir -p .build; set -o pipefail; \
+	$(SWIFT) test --no-parallel 2>&1 | tee .build/test-output.log || status=$$?; \
+	scripts/test-failures.sh .build/test-output.log; \
 	scripts/check-no-test-servers.sh || status=1; \
 	exit $$status
 
