@@ -77,7 +77,7 @@ extension GatewayRuntime {
             return outcomes
         }, abandon: {
             await prepared.abandon()
-        })
+        }, holdsLaterBatches: prepared.holdsLaterBatches)
     }
 
     /// Done when every watcher has caught up, nothing is pending or retrying, and every mailbox

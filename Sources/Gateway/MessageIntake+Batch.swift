@@ -117,6 +117,13 @@ public struct PreparedIntake: Sendable {
         }
     }
 
+    /// Whether no later batch may be prepared until this one has finished: it goes one message at a time, each
+    /// marked in hand just before it is parsed, and a batch marked meanwhile would share the death of a poison
+    /// message among them (`PreparedBatch.holdsLaterBatches`).
+    public var holdsLaterBatches: Bool {
+        if case .oneByOne = plan { true } else { false }
+    }
+
     /// The batch will not be finished (the pass ended before it): releases the messages marked in hand, which
     /// will be handed over again; an abandoned batch does not count as a death.
     public func abandon() async {

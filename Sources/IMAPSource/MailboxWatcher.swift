@@ -90,7 +90,8 @@ public struct MailboxWatcher: Sendable {
     /// `run(batches:events:)` in two steps: `prepare` gets each fetched batch, in UID order, and may run
     /// while the batch before it is finished (the gateway marks the batch in hand and parses it there);
     /// the `PreparedBatch`es are finished one at a time, in UID order, each once the one before it
-    /// finished, and the actions of a batch are applied once its `finish` returned. When `prepare` or
+    /// finished, and the actions of a batch are applied once its `finish` returned; after a batch prepared
+    /// with `holdsLaterBatches`, the next is prepared only once it finished. When `prepare` or
     /// `finish` throws, the batches before it are finished and their actions applied, no action of it
     /// or of any later batch is applied, the later batches prepared are abandoned, and the watcher
     /// stops with the error.
@@ -114,7 +115,7 @@ public struct MailboxWatcher: Sendable {
                 } catch {
                     return HandledBatch(outcomes: [], failure: error)
                 }
-            }, abandon: prepared.abandon)
+            }, abandon: prepared.abandon, holdsLaterBatches: prepared.holdsLaterBatches)
         }
         try await run(handling: stages, events: events)
     }

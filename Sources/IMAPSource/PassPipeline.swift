@@ -10,7 +10,8 @@ enum PassStep: Sendable {
 /// the next batch, and what ends the pass. Batches are numbered from 0 in UID order. Each stage (fetch,
 /// begin, finish, settle) takes them in that order, one at a time, so a batch is finished only after the
 /// batch before it finished, and settled (its actions applied) only after it finished and the batch before
-/// it settled. At most `inFlight` batches are fetched or being fetched and not settling yet.
+/// it settled. At most `inFlight` batches are fetched or being fetched and not settling yet. No batch is begun
+/// while a batch begun before it that holds later batches has not finished.
 struct PassPipeline {
     let inFlight: Int
     private(set) var nextFetch = 0
@@ -20,6 +21,8 @@ struct PassPipeline {
     private var fetching = false
     /// A batch is being begun; set by the pass once it started the task.
     var beginning = false
+    /// A begun batch that holds later batches (`BegunBatch.holdsLaterBatches`) until it has finished.
+    private var heldBy: Int?
     private var finishing = false
     private var settling = false
     private var fetched: [Int: FetchedBatch] = [:]
@@ -63,7 +66,8 @@ struct PassPipeline {
 
     /// The fetched batch to begin now, if one may.
     mutating func fetchedToBegin() -> (Int, FetchedBatch)? {
-        guard !beginning, nextBegin < end, let batch = fetched.removeValue(forKey: nextBegin) else { return nil }
+        guard !beginning, heldBy == nil, nextBegin < end,
+              let batch = fetched.removeValue(forKey: nextBegin) else { return nil }
         defer { nextBegin += 1 }
         return (nextBegin, batch)
     }
@@ -94,6 +98,7 @@ struct PassPipeline {
         beginning = false
         guard index < end else { return false }
         begun[index] = (ready, batch)
+        if batch.holdsLaterBatches { heldBy = index }
         return true
     }
 
@@ -108,6 +113,7 @@ struct PassPipeline {
     /// A batch's outcomes, to settle; a failure ends the pass after it (the outcomes it has are settled).
     mutating func finished(_ handled: HandledBatch, of ready: [FetchedMessage], at index: Int) {
         finishing = false
+        if heldBy == index { heldBy = nil }
         let settled = zip(ready, handled.outcomes).map { message, outcome in
             SettledAction(uid: message.uid, uidValidity: message.uidValidity, outcome: outcome)
         }

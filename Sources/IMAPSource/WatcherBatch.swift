@@ -6,14 +6,18 @@ import Logging
 public struct PreparedBatch: Sendable {
     let finish: @Sendable () async throws -> [MessageOutcome]
     let abandon: @Sendable () async -> Void
+    let holdsLaterBatches: Bool
 
     /// `finish` completes the batch and returns one outcome per message, in order; once it returned, the
     /// batch must be durable (its mailbox actions are applied then). `abandon` gives back what preparing it
-    /// took.
+    /// took. With `holdsLaterBatches`, no later batch is prepared until this one has finished: its `finish`
+    /// does the work that preparing does for the others (the gateway's batch that goes one message at a time,
+    /// each marked in hand just before it is parsed, must be the only thing in hand while it is parsed).
     public init(finish: @escaping @Sendable () async throws -> [MessageOutcome],
-                abandon: @escaping @Sendable () async -> Void = {}) {
+                abandon: @escaping @Sendable () async -> Void = {}, holdsLaterBatches: Bool = false) {
         self.finish = finish
         self.abandon = abandon
+        self.holdsLaterBatches = holdsLaterBatches
     }
 }
 
@@ -29,10 +33,14 @@ struct BegunBatch: Sendable {
     let finish: @Sendable () async -> HandledBatch
     /// The batch will not be finished: gives back what beginning it took.
     let abandon: @Sendable () async -> Void
+    /// No later batch is begun until this one has finished (`PreparedBatch.holdsLaterBatches`).
+    let holdsLaterBatches: Bool
 
-    init(finish: @escaping @Sendable () async -> HandledBatch, abandon: @escaping @Sendable () async -> Void = {}) {
+    init(finish: @escaping @Sendable () async -> HandledBatch, abandon: @escaping @Sendable () async -> Void = {},
+         holdsLaterBatches: Bool = false) {
         self.finish = finish
         self.abandon = abandon
+        self.holdsLaterBatches = holdsLaterBatches
     }
 }
 

@@ -86,6 +86,23 @@ import Testing
         #expect(try await fixture.ledger.beginHandling(batch.map(\.location)))
     }
 
+    /// A batch that goes one message at a time holds the batches after it until it has finished (the watcher
+    /// prepares none meanwhile): a poison message among it then dies with nothing else in hand. A batch marked
+    /// in hand at once does not hold them.
+    @Test func aBatchGoingOneMessageAtATimeHoldsLaterBatchesAndOnlyIt() async throws {
+        let fixture = try IntakeFixture()
+        let batch = (1...3).map { fixture.incoming(mail(id: "m\($0)@x", subject: "[#\($0)] Case"), uid: UInt32($0)) }
+        let next = (4...5).map { fixture.incoming(mail(id: "m\($0)@x", subject: "[#\($0)] Case"), uid: UInt32($0)) }
+        _ = try await fixture.ledger.beginHandling(batch[1].location)
+
+        let oneByOne = try await fixture.intake.prepare(batch)
+        let grouped = try await fixture.intake.prepare(next)
+
+        #expect(oneByOne.holdsLaterBatches)
+        #expect(!grouped.holdsLaterBatches)
+        await grouped.abandon()
+    }
+
     @Test func aMessageInHandAtTwoDeathsIsDeadLetteredAloneAndItsNeighboursAreQueued() async throws {
         let fixture = try IntakeFixture()
         let batch = (1...3).map { fixture.incoming(mail(id: "m\($0)@x", subject: "[#\($0)] Case"), uid: UInt32($0)) }

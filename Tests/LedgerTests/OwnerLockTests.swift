@@ -14,18 +14,25 @@ import Glibc
         let spawning = Spawner()
         spawning.start()
         defer { spawning.stop() }
+        // The reopens must overlap the spawning, however slowly the spawner's thread is scheduled: wait for
+        // its first child, then reopen at least 2,000 times and until a hundred more children have started.
+        try spawning.waitForChildren(1)
+        let childrenBefore = spawning.children
         var refused = 0
-        for _ in 0..<2_000 {
+        var reopens = 0
+        while reopens < 2_000 || (spawning.children < childrenBefore + 100 && reopens < 2_000_000) {
+            reopens += 1
             do {
                 _ = try OwnerLock(ledgerPath: fixture.path)
             } catch let error as LedgerError {
                 refused += 1
-                Issue.record("reopen refused: \(error)")
+                Issue.record("reopen \(reopens) refused: \(error)")
                 if refused >= 5 { break }
             }
         }
         #expect(refused == 0)
-        #expect(spawning.children > 0, "no child was started beside the reopens")
+        #expect(spawning.children >= childrenBefore + 100 || refused > 0,
+                "only \(spawning.children - childrenBefore) children were started beside \(reopens) reopens")
     }
 }
 
@@ -38,6 +45,15 @@ private final class Spawner: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     var children: Int { lock.withLock { started } }
+
+    /// Returns once `count` children have started; throws after 60 s without them.
+    func waitForChildren(_ count: Int) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while children < count {
+            guard Date() < deadline else { throw SpawnerError.noChildStarted(count) }
+            usleep(1_000)
+        }
+    }
 
     func start() {
         let thread = Thread { [self] in
@@ -61,4 +77,8 @@ private final class Spawner: @unchecked Sendable {
         lock.withLock { running = false }
         finished.wait()
     }
+}
+
+private enum SpawnerError: Error {
+    case noChildStarted(Int)
 }
