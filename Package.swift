@@ -250,7 +250,8 @@ let package = Package(
                     dependencies: ["Gateway", "Ledger", "NoteExtraction", "LeadSquared", "LeadSquaredSandbox",
                                    "DovecotHarness", "GatewayConfig", "IMAPSource", "Secrets", "Observability", logging,
                                    "LedgerPostgres", "PostgresHarness",
-                                   .product(name: "GRDB", package: "GRDB.swift")],
+                                   .product(name: "GRDB", package: "GRDB.swift"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     swiftSettings: strictSwift),
     ]
 )

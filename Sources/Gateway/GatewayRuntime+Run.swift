@@ -9,16 +9,20 @@ extension GatewayRuntime {
     /// work, lets the calls in flight finish and be recorded, and returns.
     public func run(extraServices: [any Service] = []) async throws {
         try await recoverInterruptedPosts()
-        // Services stop in reverse order: the mailboxes first (no new work), then posting (the calls
-        // in flight finish and are recorded), then whatever else (the status endpoint).
+        // Services stop in reverse order, each once the one told before it has finished: the mailboxes first
+        // (no new mail taken; the batch in hand is finished), then posting (the calls in flight finish and are
+        // recorded), then whatever else (the status endpoint). Posting starts no new call from the moment
+        // shutdown begins, though (`stop`), not from when the mailboxes have finished.
+        let stop = StopTakingWork()
         let tokens = OAuthTokenWatch(mailboxes: configuration.mailboxes, health: health,
                                      warning: TimeInterval(configuration.observability.tokenExpiryWarningSeconds),
                                      interval: .seconds(300))
         let gauges: [any Service] = metrics.map { [QueueDepthGauge(metrics: $0, ledger: ledger)] } ?? []
         let services: [any Service] = extraServices + gauges
-            + [TokenWatchService(watch: tokens), PostingService(runtime: self), MailboxService(runtime: self)]
+            + [TokenWatchService(watch: tokens), PostingService(posting: posting, stop: stop, logger: logger),
+               MailboxService(runtime: self)]
         let group = ServiceGroup(configuration: .init(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            services: Self.serviceConfigurations(services, turningOn: stop),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
@@ -152,11 +156,23 @@ struct TokenWatchService: Service {
     }
 }
 
-/// The posting loop, stopped gracefully: no new calls after shutdown starts; calls in flight finish.
+/// The posting loop, stopped gracefully: no new call starts once the group's graceful shutdown has begun
+/// (`stop`), even while the services told to stop before this one are still stopping; the calls in flight
+/// finish and are recorded, and the notes not started stay due in the ledger for the next start.
 struct PostingService: Service {
-    let runtime: GatewayRuntime
+    let posting: PostingLoop
+    let stop: StopTakingWork
+    let logger: Logger
+
+    /// Logged once posting has stopped for the shutdown, its calls in flight recorded.
+    static let stoppedMessage: Logger.Message = "posting stopped: no new calls; the calls in flight were recorded"
 
     func run() async throws {
-        try await runtime.posting.run { Task.isShuttingDownGracefully }
+        let stop = self.stop
+        try await posting.run { stop.isOn || Task.isShuttingDownGracefully }
+        guard stop.isOn || Task.isShuttingDownGracefully else { return } // cancelled
+        logger.info(Self.stoppedMessage)
+        // The group takes a service that ends before it is told to stop for a failure: wait for its turn.
+        try? await gracefulShutdown()
     }
 }
