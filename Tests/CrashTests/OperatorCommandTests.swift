@@ -131,9 +131,40 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        try await Task.sleep(for: .seconds(3)) // one queue-depth sample after the last post
-        return (try await HTTP.get("http://127.0.0.1:\(port)/healthz"),
-                try await HTTP.get("http://127.0.0.1:\(port)/metrics"))
+        // The posts are counted a moment after the sandbox has the notes, and the queue-depth gauge is sampled
+        // every 2 s. Scrapes until all three are counted and, from a scrape at least one sampling interval
+        // later (so the gauge is not the sample taken at startup, before anything was queued), the queue is empty.
+        let metricsURL = "http://127.0.0.1:\(port)/metrics"
+        let metricsDeadline = ContinuousClock.now + .seconds(60)
+        var metrics = try await HTTP.get(metricsURL)
+        var allPostedAt: ContinuousClock.Instant?
+        while true {
+            let posted = Self.value(of: "notegate_messages_posted_total", in: metrics.body) ?? 0
+            if allPostedAt == nil, posted >= 3 { allPostedAt = .now }
+            if let allPostedAt, ContinuousClock.now - allPostedAt >= .milliseconds(2_500),
+               Self.value(of: "notegate_queue_depth", in: metrics.body) == 0 {
+                break
+            }
+            guard ContinuousClock.now < metricsDeadline else {
+                Issue.record("""
+                    waited 60 s in vain for notegate_messages_posted_total >= 3 and, a sampling interval later, \
+                    notegate_queue_depth 0; the last scrape:
+                    \(metrics.body)
+                    """)
+                break
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            metrics = try await HTTP.get(metricsURL)
+        }
+        return (try await HTTP.get("http://127.0.0.1:\(port)/healthz"), metrics)
+    }
+
+    /// The value of the unlabelled series `name` in a Prometheus text exposition, if it is there.
+    private static func value(of name: String, in exposition: String) -> Double? {
+        for line in exposition.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
     }
 }
 

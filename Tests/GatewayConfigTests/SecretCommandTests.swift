@@ -9,12 +9,15 @@ import Testing
     func hungCommandTimesOut() async throws {
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("notegate-hung-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
-        let command = SecretCommand("sleep 60 & echo $! > \(pidFile); wait", timeout: .milliseconds(500))
+        // The child's pid is the first thing the shell writes; the timeout leaves a loaded machine time to start
+        // the shell, fork the child and write it before the group is killed.
+        let command = SecretCommand("sleep 60 & echo $! > \(pidFile); wait", timeout: .seconds(2))
         let error = await #expect(throws: SecretError.self) { try await command.output() }
-        #expect(error?.description.contains("did not finish within 0.5 s and was killed") == true)
+        #expect(error?.description.contains("did not finish within 2 s and was killed") == true)
         #expect(error?.description.contains("oauth_token_command_timeout_seconds") == true)
-        let child = try #require(pid_t(String(contentsOfFile: pidFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let written = try? String(contentsOfFile: pidFile, encoding: .utf8)
+        let child = try #require(written.flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) },
+                                 "the command did not write its child's pid within the 2 s timeout")
         try await waitUntilGone(child)
     }
 

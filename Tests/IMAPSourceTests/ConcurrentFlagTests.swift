@@ -20,17 +20,26 @@ extension DovecotSuite {
             }
             let flagger = try FlagChanger(server: server)
             defer { flagger.stop() }
-            try await eventually("the other client's first flag change") { flagger.hasStarted }
+            try await eventually("the other client's first flag change") { flagger.changes > 0 }
 
             let watcher = MailboxWatcher(mailbox: mailboxConfig(server, startFrom: .all), folder: "INBOX",
                                          checkpoints: InMemoryCheckpointStore(), logger: testLogger)
             let recorder = MessageRecorder()
-            // Handling each message takes a while, so that the pass spans hundreds of flag changes
-            // and Dovecot reports them around the answers to notegate's next commands.
+            // Handling each message lasts until the other client has changed flags again since the last one, so
+            // that flag changes fall between every two messages and Dovecot reports them around the answers to
+            // notegate's next commands; the pass spans more changes than messages whatever the relative speeds.
+            let lastSeen = ChangeMark(flagger.changes)
             let task = Task {
                 try await watcher.run { message in
                     await recorder.record(message)
-                    try await Task.sleep(for: .milliseconds(50))
+                    let before = await lastSeen.value
+                    do {
+                        try await eventually("a flag change by the other client while uid \(message.uid) was handled",
+                                             timeout: .seconds(30)) { flagger.changes > before }
+                    } catch let timeout as HarnessTimeout {
+                        Issue.record(timeout)
+                    }
+                    await lastSeen.set(flagger.changes)
                     return .failed
                 }
             }
@@ -75,6 +84,15 @@ extension DovecotSuite {
     }
 }
 
+/// The flag-change count seen when the last message was handled.
+private actor ChangeMark {
+    private(set) var value: Int
+
+    init(_ value: Int) { self.value = value }
+
+    func set(_ newValue: Int) { value = newValue }
+}
+
 /// A second IMAP client (python3's imaplib on the plain port) that sets and clears \Flagged and
 /// $Seen-like keywords on every message of INBOX, over and over, until stopped or 60 s have passed.
 /// Dovecot tells every other session that has INBOX selected with untagged FETCH responses.
@@ -98,7 +116,12 @@ final class FlagChanger: @unchecked Sendable {
         try process.run()
     }
 
-    var hasStarted: Bool { lock.withLock { text.contains("changing") } }
+    /// The flag changes made so far.
+    var changes: Int { lock.withLock { Self.changes(in: text) } }
+
+    private static func changes(in text: String) -> Int {
+        text.split(separator: "\n").filter { $0.hasPrefix("changed") }.count
+    }
 
     /// Stops the client (SIGKILL to its PID: it may have inherited a blocked SIGTERM from the test
     /// runner's thread) and returns how many flag changes it made.
@@ -109,7 +132,7 @@ final class FlagChanger: @unchecked Sendable {
             process.waitUntilExit()
             output.fileHandleForReading.readabilityHandler = nil
         }
-        return lock.withLock { text.split(separator: "\n").filter { $0.hasPrefix("changed") }.count }
+        return changes
     }
 
     private static let script = """

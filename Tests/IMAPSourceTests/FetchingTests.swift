@@ -64,12 +64,8 @@ extension DovecotSuite {
             #expect(raw.contains("X-Notegate-Omitted-Size: 157"), "15 MiB once decoded")
             #expect(!raw.contains("<p>Hi team"))
 
-            var figures = server.lastLogout(after: logOffset)
-            for _ in 0..<50 where figures == nil {
-                try await Task.sleep(for: .milliseconds(20))
-                figures = server.lastLogout(after: logOffset)
-            }
-            let (bytesSent, bodyBytes) = try #require(figures)
+            try await eventually("Dovecot's logout line") { server.lastLogout(after: logOffset) != nil }
+            let (bytesSent, bodyBytes) = try #require(server.lastLogout(after: logOffset))
             print("20 MB message: size \(fetched.size), Dovecot sent \(bytesSent) bytes, body_bytes \(bodyBytes), skeleton \(fetched.raw.count)")
             #expect(bytesSent < 8_192)
             #expect(bodyBytes < 1_024)

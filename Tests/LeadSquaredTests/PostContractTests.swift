@@ -151,10 +151,12 @@ struct PostContractTests {
         try await SandboxFixture.run(sandbox: { $0.faults.latencyMilliseconds = 300 }) { fixture in
             #expect(await fixture.client.post(note).kind == .posted)
         }
-        // The answer comes after the latency: a client that gives up sooner has no answer.
+        // The answer comes after the latency: a client that gives up sooner has no answer. The timeout leaves a
+        // loaded machine time to write the whole request first (one that fires before then is transient, as in
+        // `heldAnswerIsUncertain`); the latency is far past it, and stopping the sandbox cuts it short.
         try await SandboxFixture.run(
-            sandbox: { $0.faults.latencyMilliseconds = 10_000 },
-            client: { $0.requestTimeout = .milliseconds(300) }
+            sandbox: { $0.faults.latencyMilliseconds = 60_000 },
+            client: { $0.requestTimeout = .seconds(10) }
         ) { fixture in
             let outcome = await fixture.client.post(note)
             #expect(outcome.kind == .uncertain)

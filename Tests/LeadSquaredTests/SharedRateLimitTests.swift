@@ -110,10 +110,12 @@ struct SharedRateLimitTests {
     @Test("A 429 seen by one instance holds every instance back for the pause")
     func rateLimitedPausesEveryInstance() async throws {
         try await PostgresServer.with { server in
-            try await withSandbox({ $0.callLimit = RateLimit(calls: 2, per: .seconds(1)) }) { sandbox in
+            // A 5 s window: the three calls must reach the server within one window for the third to draw the
+            // 429, which a loaded machine may not manage within 1 s.
+            try await withSandbox({ $0.callLimit = RateLimit(calls: 2, per: .seconds(5)) }) { sandbox in
                 var configuration = SandboxFixture.clientConfiguration(for: sandbox)
                 // The gates allow more than the server, so the server's 429 is what holds them back.
-                configuration.rateLimit = RateLimit(calls: 10, per: .seconds(1))
+                configuration.rateLimit = RateLimit(calls: 10, per: .seconds(5))
                 try await withInstances(["first", "second"], server: server,
                                         configuration: configuration) { instances in
                     let note = NoteRequest(ticketID: 143, text: "x")

@@ -39,8 +39,10 @@ import Testing
             #expect(try await b.acquire(account: "support", folder: "INBOX") != .owned)
             // A stops as a killed process does: its sessions end, nothing is given back first.
             await a.abandon()
-            // The server releases the locks as the session's backend exits, a moment after the socket closes.
-            try await waitUntil("B takes the folder over", within: .seconds(5)) {
+            // The server releases the locks as the session's backend exits, a moment after the socket closes. The
+            // limit only leaves a loaded machine time for that: it stays below the 25 s the session's keepalives
+            // would take to end a session whose host vanished, and the 30 s instance lease.
+            try await waitUntil("B takes the folder over", within: .seconds(20)) {
                 (try? await b.acquire(account: "support", folder: "INBOX")) == .owned
             }
             await b.close()
