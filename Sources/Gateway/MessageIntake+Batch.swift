@@ -19,18 +19,27 @@ extension MessageIntake {
     /// every core. It may run while the batch before it is recorded; the `PreparedIntake` records it once
     /// that batch has finished (a reply follows its thread from the ledger), or is abandoned.
     public func prepare(_ batch: [IncomingMessage]) async throws -> PreparedIntake {
-        guard let last = batch.last?.location else { return PreparedIntake(self, batch, .grouped([])) }
+        guard let last = batch.last?.location else { return PreparedIntake(self, batch, .empty) }
         guard batch.allSatisfy({ $0.location.isInFolder(of: last) }) else {
             return PreparedIntake(self, batch, .oneByOne)
         }
         // Nothing is marked when a message of the batch is in hand already: each is then counted only when its
         // own handling begins, not while it waits for the batches before it (a death meanwhile is not its).
-        guard try await ledger.beginHandling(batch.map(\.location)) else {
+        let pass = await gate.enterBatch()
+        let marked: Bool
+        do {
+            marked = try await ledger.beginHandling(batch.map(\.location))
+        } catch {
+            await pass.release()
+            throw error
+        }
+        guard marked else {
+            await pass.release()
             logger.warning("a message of this batch was in hand when notegate stopped; handling the batch one message at a time",
                            metadata: ["first_uid": "\(batch[0].location.uid)", "last_uid": "\(last.uid)"])
             return PreparedIntake(self, batch, .oneByOne)
         }
-        return PreparedIntake(self, batch, .grouped(await AcrossCores.map(batch) { examine($0) }))
+        return PreparedIntake(self, batch, .grouped(await AcrossCores.map(batch) { examine($0) }, pass))
     }
 
     /// The second half of a grouped batch: decided in UID order and recorded with its checkpoint.
@@ -91,8 +100,11 @@ extension MessageIntake {
 /// process died, left unmarked for the single path): `finish` records it, `abandon` releases it.
 public struct PreparedIntake: Sendable {
     fileprivate enum Plan: Sendable {
-        /// Every message marked in hand and examined: one transaction records them all.
-        case grouped([MessageIntake.Examination])
+        /// Every message marked in hand and examined: one transaction records them all. The pass is the
+        /// batch's leave to be in hand, given back once it is recorded or released.
+        case grouped([MessageIntake.Examination], BatchPass)
+        /// An empty batch: nothing to mark or record.
+        case empty
         /// Through the single path, one message at a time; none of it is marked in hand yet.
         case oneByOne
     }
@@ -112,8 +124,17 @@ public struct PreparedIntake: Sendable {
     /// over again.
     public func finish() async throws -> [IntakeResult] {
         switch plan {
-        case .grouped(let examinations): try await intake.record(batch, examinations)
-        case .oneByOne: try await intake.ingestOneByOne(batch)
+        case .grouped(let examinations, let pass):
+            do {
+                let results = try await intake.record(batch, examinations)
+                await pass.release()
+                return results
+            } catch {
+                await pass.release()
+                throw error
+            }
+        case .oneByOne: return try await intake.ingestOneByOne(batch)
+        case .empty: return []
         }
     }
 
@@ -128,9 +149,10 @@ public struct PreparedIntake: Sendable {
     /// will be handed over again; an abandoned batch does not count as a death.
     public func abandon() async {
         switch plan {
-        case .grouped(let examinations) where !examinations.isEmpty: await intake.endHandling(batch[...])
-        case .grouped: break
-        case .oneByOne: break
+        case .grouped(_, let pass):
+            await intake.endHandling(batch[...])
+            await pass.release()
+        case .oneByOne, .empty: break
         }
     }
 }

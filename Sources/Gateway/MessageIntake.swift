@@ -14,7 +14,8 @@ import NoteExtraction
 /// `crashed-while-parsing`, and the gateway goes on with the next message instead of crash-looping.
 ///
 /// A watcher's batch goes through `ingest(_:)` of a batch (group commit): one transaction marks it in hand,
-/// one records it.
+/// one records it. Batches are in hand together, but a message handled alone (after a crash) is the only
+/// thing in hand in the process while it is (`InHandGate`).
 public struct MessageIntake: Sendable {
     /// Reasons the gateway adds to the extractor's `SkipReason`s.
     public enum GatewaySkip {
@@ -36,6 +37,8 @@ public struct MessageIntake: Sendable {
     let extractor: NoteExtractor
     let ledger: any LedgerStore
     let logger: Logger
+    /// Shared by every copy: a message handled alone is the only thing in hand in the process.
+    let gate = InHandGate()
 
     public init(extractor: NoteExtractor, ledger: any LedgerStore, logger: Logger) {
         self.extractor = extractor
@@ -43,8 +46,13 @@ public struct MessageIntake: Sendable {
         self.logger = logger
     }
 
+    /// Handles one message alone: marked in hand, parsed, decided and recorded while nothing else is in hand
+    /// in this process (a batch of any folder waits meanwhile), so that a death while it is parsed counts
+    /// against it only.
     public func ingest(_ message: IncomingMessage) async throws -> IntakeResult {
-        try await ingest(message, interruptions: try await ledger.beginHandling(message.location))
+        try await gate.alone {
+            try await ingest(message, interruptions: try await ledger.beginHandling(message.location))
+        }
     }
 
     /// `ingest` for a message already marked in hand, whose earlier handlings ended in a death
