@@ -95,7 +95,12 @@ public struct PostingLoop: Sendable {
     public func run(shouldStop: @escaping @Sendable () -> Bool = { false }) async throws {
         while !shouldStop() && !Task.isCancelled {
             if await health.configurationFault != nil {
-                try await Task.sleep(for: configuration.configurationRetryInterval)
+                // Paused, yet a stop is noticed within a second (not after the whole interval).
+                let probeAt = ContinuousClock.now + configuration.configurationRetryInterval
+                while !shouldStop(), ContinuousClock.now < probeAt {
+                    try await Task.sleep(for: min(.seconds(1), probeAt - ContinuousClock.now))
+                }
+                guard !shouldStop() else { break }
                 try await postBatch(limit: 1, shouldStop: shouldStop) // one probe; a success clears the fault
                 continue
             }

@@ -21,8 +21,9 @@ extension GatewayRuntime {
     static func serviceConfigurations(_ services: [any Service], turningOn stop: StopTakingWork)
         -> [ServiceGroupConfiguration.ServiceConfiguration] {
         services.map {
+            // Named by the service's type: its description may be a long reflection of everything it holds.
             ServiceGroupConfiguration.ServiceConfiguration(service: TurnsOnStopTakingWork(service: $0, stop: stop),
-                                                           serviceName: "\($0)")
+                                                           serviceName: String(describing: type(of: $0)))
         }
     }
 }

@@ -46,12 +46,15 @@ private struct PostingFixture {
         ledger = try SQLiteLedger(path: path)
     }
 
-    func loop(_ poster: any NotePosting, concurrency: Int = PostingLoop.Configuration().concurrency) -> PostingLoop {
+    func loop(_ poster: any NotePosting, concurrency: Int = PostingLoop.Configuration().concurrency,
+              health: GatewayHealth = GatewayHealth(),
+              configurationRetryInterval: Duration = PostingLoop.Configuration().configurationRetryInterval) -> PostingLoop {
         let results = self.results
         var configuration = PostingLoop.Configuration()
         configuration.concurrency = concurrency
+        configuration.configurationRetryInterval = configurationRetryInterval
         return PostingLoop(ledger: ledger, poster: poster, configuration: configuration, doorbell: Doorbell(),
-                           health: GatewayHealth(), logger: Logger(label: "test")) { await results.add($0) }
+                           health: health, logger: Logger(label: "test")) { await results.add($0) }
     }
 
     func queue(ticket: Int = 143, note: String = "A note.", uid: UInt32 = 1) async throws -> LedgerEntry {
@@ -127,6 +130,34 @@ private actor ResultLog {
         let sent = await poster.callsSent.count
         #expect(sent >= 1 && sent <= PostingLoop.Configuration().concurrency, "\(sent) calls sent")
         #expect(try await fixture.ledger.counts()[.pending] == 12 - sent)
+    }
+
+    /// Posting paused because LeadSquared refused the configuration (401/404) waits long before its next probe;
+    /// a graceful stop must not wait that long (systemd would kill the process first).
+    @Test func aStopEndsThePauseAfterARefusedConfigurationWithoutAProbe() async throws {
+        let fixture = try PostingFixture()
+        _ = try await fixture.queue()
+        let poster = RecordingPoster(ledger: fixture.ledger)
+        let health = GatewayHealth()
+        await health.configurationFailed("401 from LeadSquared")
+        let stopping = StopSwitch()
+        let returned = StopSwitch()
+        let loop = fixture.loop(poster, health: health, configurationRetryInterval: .seconds(600))
+        let running = Task {
+            try await loop.run { stopping.isOn }
+            returned.turnOn()
+        }
+
+        try await Task.sleep(for: .milliseconds(200)) // well into the pause
+        stopping.turnOn()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !returned.isOn, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        running.cancel()
+        _ = try? await running.value
+
+        #expect(returned.isOn, "posting was still paused 30 s after the stop (the pause lasts 600 s)")
+        #expect(await poster.callsSent.isEmpty, "no probe after the stop")
+        #expect(try await fixture.ledger.counts()[.pending] == 1)
     }
 
     @Test func entryWithNothingToPostIsDeadWithoutCountingAnAPICall() async throws {
