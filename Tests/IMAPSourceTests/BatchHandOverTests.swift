@@ -28,13 +28,16 @@ extension DovecotSuite {
         /// Appends `messages` tagged messages and runs a watcher over them in batches of two with a two-step
         /// handler that logs each step in `steps` ("prepare", "finish", "abandon" with the batch's UIDs); each
         /// finish runs `whileFinishing` after its "finish" and then gives every message the outcome `posted`.
-        /// The batches starting at a UID in `holding` are prepared with `holdsLaterBatches`.
+        /// The batches starting at a UID in `holding` are prepared with `holdsLaterBatches`; `fetches` logs the
+        /// fetches started.
         fileprivate static func twoStepRun(
             _ server: DovecotServer, messages: Int, actions: MailboxConfig.OutcomeActions, steps: StepLog,
-            holding: Set<UInt32> = [], whileFinishing: @escaping @Sendable ([UInt32]) async throws -> Void
+            holding: Set<UInt32> = [], fetches: FetchLog = FetchLog(),
+            whileFinishing: @escaping @Sendable ([UInt32]) async throws -> Void
         ) throws -> Task<Void, any Error> {
             for index in 1...messages { try server.append(textMessage(subject: "[#\(index)] two steps")) }
-            let watcher = Self.watcher(server, actions: actions, batchSize: 2)
+            var watcher = Self.watcher(server, actions: actions, batchSize: 2)
+            watcher.fetchStarted = { fetches.append($0) }
             return Task {
                 try await watcher.run(preparing: { messages in
                     let uids = messages.map(\.uid)
@@ -233,10 +236,14 @@ extension DovecotSuite {
             let server = try DovecotServer()
             defer { server.stop() }
             let steps = StepLog()
+            let fetches = FetchLog()
             let task = try Self.twoStepRun(server, messages: 7, actions: .init(posted: .keep, skipped: .keep, failed: .keep),
-                                           steps: steps, holding: [3]) { uids in
+                                           steps: steps, holding: [3], fetches: fetches) { uids in
                 if uids.first == 3 {
-                    // The time for the next batch, fetched ahead, to be prepared too early.
+                    // The next batch's fetch under way, then the time for it to be prepared too early.
+                    try await eventually("the fetch of [5, 6] to start", timeout: .seconds(30)) {
+                        fetches.fetches.contains([5, 6])
+                    }
                     try await Task.sleep(for: .milliseconds(300))
                 } else if uids.first == 1 {
                     // Without a hold, the next batch is prepared while this one is finished.
@@ -362,7 +369,7 @@ private actor StartedFetches {
 }
 
 /// The fetches a watcher started, in order; written from the watcher's fetch tasks.
-private final class FetchLog: @unchecked Sendable {
+fileprivate final class FetchLog: @unchecked Sendable {
     // `started` is guarded by `lock`.
     private let lock = NSLock()
     private var started: [[UInt32]] = []
