@@ -76,11 +76,12 @@ public final class PostgresLedger: LedgerStore {
         _ location: PostgresLedgerLocation, owner: String? = nil, clock: @escaping @Sendable () -> Date = Date.init,
         instanceNameWait: Duration = .seconds(35), logger: Logger = Logger(label: "notegate.ledger.postgres")
     ) async throws -> PostgresLedger {
-        let client = PostgresClient(configuration: try location.clientConfiguration(),
-                                    backgroundLogger: backgroundLogger(logger))
-        let ledger = PostgresLedger(location: location,
-                                    owner: owner ?? "\(ProcessInfo.processInfo.hostName):\(getpid())",
-                                    client: client, clock: clock, logger: logger)
+        let owner = owner ?? "\(ProcessInfo.processInfo.hostName):\(getpid())"
+        let client = PostgresClient(
+            configuration: try location.clientConfiguration(
+                applicationName: PostgresLedgerLocation.poolApplicationName(owner: owner)),
+            backgroundLogger: backgroundLogger(logger))
+        let ledger = PostgresLedger(location: location, owner: owner, client: client, clock: clock, logger: logger)
         do {
             try await PostgresLedgerSchema.migrate(client, location: location.description, logger: logger)
             try await ledger.ownershipSession.start(nameWait: instanceNameWait)

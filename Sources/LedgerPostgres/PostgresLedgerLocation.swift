@@ -104,14 +104,33 @@ public struct PostgresLedgerLocation: Sendable, Hashable, CustomStringConvertibl
         }
     }
 
-    func clientConfiguration() throws -> PostgresClient.Configuration {
+    /// The pool's settings. Each pooled connection sends `applicationName` (cut to PostgreSQL's 63 bytes), when
+    /// given, as its `application_name`, so that `pg_stat_activity` tells whose connections they are.
+    func clientConfiguration(applicationName: String? = nil) throws -> PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(host: host, port: port, username: username, password: password,
                                                          database: database,
                                                          tls: tlsConfiguration.map { .require($0) } ?? .disable)
         configuration.options.maximumConnections = poolSize
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = .seconds(10)
+        if let applicationName {
+            configuration.options.additionalStartupParameters = [("application_name", Self.applicationName(applicationName))]
+        }
         return configuration
+    }
+
+    /// `name` cut to the 63 bytes PostgreSQL keeps of an `application_name` (NAMEDATALEN - 1), on a character
+    /// boundary.
+    static func applicationName(_ name: String) -> String {
+        var cut = Substring(name)
+        while cut.utf8.count > 63 { cut = cut.dropLast() }
+        return String(cut)
+    }
+
+    /// The `application_name` of the pool connections of the instance named `owner`: distinct from its ownership
+    /// session's (`notegate <owner>`), which holds the instance's lock and which tests end alone by that name.
+    static func poolApplicationName(owner: String) -> String {
+        applicationName("notegate pool \(owner)")
     }
 
     /// One connection outside the pool, sending `parameters` (run-time settings such as `application_name`)

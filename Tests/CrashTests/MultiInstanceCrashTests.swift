@@ -86,6 +86,9 @@ import Testing
             let restartAtOnce = !watcherKilled || takeovers.count % 2 == 1
             fleet.kill(slot)
             kills += 1
+            // The server still completes a COMMIT the dead process had sent; until its backends are gone, a
+            // `posting` row or an in-hand mark may yet appear after the reads below.
+            try await LedgerRows.waitForBackendsToLeave(database, owner: name)
             interruptedPosts += try LedgerRows.postingCount(database, owner: name)
             // Only INBOX's watcher marks messages in hand: after its death (before anyone can take the folder
             // over, as a rule) the marks left are the handlings the death interrupted.
@@ -627,6 +630,36 @@ enum LedgerRows {
             throw MailboxFolders.FolderListingError(description: "counting \(owner)'s posts in flight: \(answer)")
         }
         return count
+    }
+
+    /// The `application_name`s the instance `owner` connects with: its ownership session's and its pool's
+    /// (PostgresLedgerLocation.poolApplicationName).
+    static func applicationNames(owner: String) -> [String] {
+        ["notegate \(owner)", "notegate pool \(owner)"].map { name in
+            var cut = Substring(name)
+            while cut.utf8.count > 63 { cut = cut.dropLast() }
+            return String(cut)
+        }
+    }
+
+    /// Waits until no backend of the (killed) instance `owner` is left in `pg_stat_activity`: then every statement
+    /// it had sent, a COMMIT included, has been carried out or abandoned, and what the ledger shows is final.
+    /// After `deadline` it records an issue and returns, leaving the reads that follow to an unfinished ledger.
+    static func waitForBackendsToLeave(_ database: PostgresServer, owner: String,
+                                       deadline timeout: Duration = .seconds(30)) async throws {
+        let names = applicationNames(owner: owner).map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }
+        let query = "SELECT count(*) FROM pg_stat_activity WHERE application_name IN (\(names.joined(separator: ", ")))"
+        let deadline = ContinuousClock.now + timeout
+        var left = ""
+        while true {
+            left = try database.psql(query, database: "notegate").trimmingCharacters(in: .whitespacesAndNewlines)
+            if left == "0" { return }
+            guard ContinuousClock.now < deadline else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record(Comment(rawValue: "\(left) backends of the killed instance \(owner) (application_name "
+            + "\(names.joined(separator: " or "))) still in pg_stat_activity \(timeout) after the kill: the ledger "
+            + "read next may still change"))
     }
 
     static func dueActionCount(_ database: PostgresServer) throws -> Int {
