@@ -8,8 +8,10 @@ import Synchronization
 /// waits until none is; batches asking meanwhile wait behind it (it is never starved), then go together.
 ///
 /// No wait forms a cycle: a batch in hand waits only for the batches of its folder before it, which are in
-/// hand already or finishing, and a watcher begins no batch while a batch of its folder that goes one message
-/// at a time is unfinished (`PreparedBatch.holdsLaterBatches`).
+/// hand already or finishing; a watcher begins no batch while a batch of its folder that goes one message
+/// at a time is unfinished (`PreparedBatch.holdsLaterBatches`); and a pass cut short abandons the batches it
+/// will not finish at once, not after a batch still being begun (perhaps waiting here) has returned. Parsing
+/// is bounded (the hostile-input budgets), so a message alone holds the others for one bounded parse.
 actor InHandGate {
     private var batchesInHand = 0
     private var aloneInHand = false

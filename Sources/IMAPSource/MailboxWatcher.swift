@@ -289,6 +289,12 @@ public struct MailboxWatcher: Sendable {
                     }
                 }
                 startWhatCan()
+                // Cut short: what the batches it will not finish took is given back now (a task of its own, which
+                // a cancellation of the watcher does not reach).
+                let stranded = pass.takeStranded()
+                if !stranded.isEmpty {
+                    await Task { for begun in stranded { await begun.abandon() } }.value
+                }
             }
         }
         // Begun and never to be finished: what beginning them took is given back, also when the pass ends

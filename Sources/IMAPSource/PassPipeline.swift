@@ -134,6 +134,17 @@ struct PassPipeline {
         if let error { stop(before: index, error) }
     }
 
+    /// The batches begun that the pass, cut short, will not finish, in UID order: abandoned at once, not once the
+    /// pass's other tasks are done, because one of those may wait for what beginning them took (the gateway's
+    /// leave to be in hand, which a message handled alone in another folder waits for, and a batch being begun
+    /// waits behind that message).
+    mutating func takeStranded() -> [BegunBatch] {
+        let stranded = begun.filter { $0.key >= end }
+        guard !stranded.isEmpty else { return [] }
+        begun = begun.filter { $0.key < end }
+        return stranded.sorted { $0.key < $1.key }.map(\.value.batch)
+    }
+
     /// The batches begun that will not be finished, in UID order; once the pass's tasks are done.
     mutating func leftOver() -> [BegunBatch] {
         defer { begun = [:] }

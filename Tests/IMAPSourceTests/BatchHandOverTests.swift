@@ -33,6 +33,7 @@ extension DovecotSuite {
         fileprivate static func twoStepRun(
             _ server: DovecotServer, messages: Int, actions: MailboxConfig.OutcomeActions, steps: StepLog,
             holding: Set<UInt32> = [], fetches: FetchLog = FetchLog(),
+            whilePreparing: @escaping @Sendable ([UInt32]) async throws -> Void = { _ in },
             whileFinishing: @escaping @Sendable ([UInt32]) async throws -> Void
         ) throws -> Task<Void, any Error> {
             for index in 1...messages { try server.append(textMessage(subject: "[#\(index)] two steps")) }
@@ -42,6 +43,7 @@ extension DovecotSuite {
                 try await watcher.run(preparing: { messages in
                     let uids = messages.map(\.uid)
                     await steps.append("prepare", uids)
+                    try await whilePreparing(uids)
                     return PreparedBatch(finish: {
                         await steps.append("finish", uids)
                         try await whileFinishing(uids)
@@ -289,6 +291,37 @@ extension DovecotSuite {
             let flags = try server.flags(in: "INBOX")
             #expect((1...2).allSatisfy { flags[$0]?.contains("\\Seen") == true }, "the batch before is settled: \(flags)")
             #expect((3...6).allSatisfy { flags[$0]?.contains("\\Seen") == false }, "\(flags)")
+        }
+
+        /// A pass cut short (here by a finish that throws) abandons the batches it will not finish at once, not once
+        /// the batch still being prepared has returned: in the gateway, preparing may wait for a message handled
+        /// alone in another folder, which waits for what the abandoned batch holds.
+        @Test func aPassCutShortAbandonsItsPreparedBatchesBeforeTheOneBeingPreparedReturns() async throws {
+            let server = try DovecotServer()
+            defer { server.stop() }
+            let steps = StepLog()
+            let task = try Self.twoStepRun(
+                server, messages: 6, actions: .init(posted: .seen, skipped: .keep, failed: .keep), steps: steps,
+                whilePreparing: { uids in
+                    guard uids.first == 5 else { return }
+                    try await eventually("[3, 4] abandoned while [5, 6] is prepared", timeout: .seconds(30)) {
+                        await steps.log.contains("abandon [3, 4]")
+                    }
+                    await steps.append("prepared", uids)
+                },
+                whileFinishing: { uids in
+                    guard uids.first == 1 else { return }
+                    try await eventually("[3, 4] prepared and [5, 6] being prepared", timeout: .seconds(30)) {
+                        let log = await steps.log
+                        return log.contains("prepare [5, 6]") && log.contains("prepare [3, 4]")
+                    }
+                    throw LedgerDown()
+                })
+            await #expect(throws: LedgerDown.self) { try await task.value }
+            let log = await steps.log
+            #expect(log.contains("prepared [5, 6]"), "\(log)")
+            #expect(log.contains("abandon [5, 6]") && !log.contains("finish [3, 4]") && !log.contains("finish [5, 6]"),
+                    "\(log)")
         }
 
         /// A watcher stopped (cancelled) while a batch is finished abandons the batch prepared after it (which
