@@ -57,8 +57,9 @@ import Testing
             process.waitUntilExit()
             kills += 1
             // The process is dead: the marks left in the ledger are the handlings this death interrupted.
-            marks.observe(try InHandMarks.sqlite(ledger: config.ledgerPath), death: kills)
-            interruptedPosts += try InHandMarks.postingCount(ledger: config.ledgerPath)
+            let left = try InHandMarks.afterDeath(ledger: config.ledgerPath)
+            marks.observe(left.marks, death: kills)
+            interruptedPosts += left.posting
         }
         // A last, undisturbed pass settles whatever the last kill interrupted, mailbox actions included.
         #expect(try Gateway.once(config: config.path) == 0)

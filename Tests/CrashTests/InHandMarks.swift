@@ -142,53 +142,40 @@ struct InHandMarks {
     /// The marks of a SQLite ledger, read with python3's sqlite3 opened read-only (no notegate code between the
     /// table and the test); none while the ledger or its table does not exist yet.
     static func sqlite(ledger path: String) throws -> [Mark] {
+        try afterDeath(ledger: path).marks
+    }
+
+    /// What a death left in a SQLite ledger, read in one read-only transaction: the in-hand marks, and how many
+    /// entries are in state `posting` (the posts it interrupted, each recovered as uncertain at the next start).
+    static func afterDeath(ledger path: String) throws -> (marks: [Mark], posting: Int) {
         let completion = try SpawnedProcess.run("/usr/bin/env", ["python3", "-c", sqliteScript, path])
-        guard completion.succeeded else {
-            throw MailboxFolders.FolderListingError(description: "reading \(path)'s in-hand marks: \(completion.output)")
+        let lines = completion.output.split(separator: "\n").map(String.init)
+        guard completion.succeeded, let last = lines.last, last.hasPrefix("posting\t"),
+              let posting = Int(last.dropFirst("posting\t".count)) else {
+            throw MailboxFolders.FolderListingError(description: "reading what a death left in \(path): \(completion.output)")
         }
-        return try parse(completion.output)
+        return (try parse(lines.dropLast().joined(separator: "\n")), posting)
     }
-
-    /// How many entries of a SQLite ledger are in state `posting` (read-only, with python3's sqlite3): after a
-    /// death, the posts it interrupted, each recovered as uncertain at the next start.
-    static func postingCount(ledger path: String) throws -> Int {
-        let completion = try SpawnedProcess.run("/usr/bin/env", ["python3", "-c", postingScript, path])
-        guard completion.succeeded, let count = Int(completion.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw MailboxFolders.FolderListingError(description: "counting \(path)'s posts in flight: \(completion.output)")
-        }
-        return count
-    }
-
-    private static let postingScript = """
-    import os, sqlite3, sys, urllib.parse
-    path = sys.argv[1]
-    if not os.path.exists(path):
-        print(0)
-        sys.exit(0)
-    db = sqlite3.connect("file:" + urllib.parse.quote(path) + "?mode=ro", uri=True)
-    try:
-        print(db.execute("SELECT count(*) FROM messages WHERE state = 'posting'").fetchone()[0])
-    except sqlite3.OperationalError as error:
-        if "no such table" in str(error):
-            print(0)
-            sys.exit(0)
-        raise
-    """
 
     private static let sqliteScript = """
     import os, sqlite3, sys, urllib.parse
     path = sys.argv[1]
     if not os.path.exists(path):
+        print("posting\\t0")
         sys.exit(0)
     db = sqlite3.connect("file:" + urllib.parse.quote(path) + "?mode=ro", uri=True)
-    try:
-        rows = db.execute("SELECT folder, uid, interruptions, startedAt FROM messagesInHand").fetchall()
-    except sqlite3.OperationalError as error:
-        if "no such table" in str(error):
-            sys.exit(0)
-        raise
-    for row in rows:
+    def rows(sql):
+        try:
+            return db.execute(sql).fetchall()
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):
+                return []
+            raise
+    db.execute("BEGIN")
+    for row in rows("SELECT folder, uid, interruptions, startedAt FROM messagesInHand"):
         print("\\t".join(str(value) for value in row))
+    posting = rows("SELECT count(*) FROM messages WHERE state = 'posting'")
+    print("posting\\t" + str(posting[0][0] if posting else 0))
     """
 }
 
